@@ -1,0 +1,261 @@
+"""Build, save, verify and incrementally refresh an index folder for a documents folder.
+
+Layout of an index folder: ``manifest.json`` (written last, atomically) names the current generation
+folder ``gen-N/`` that holds ``vectors.npy``, ``passages.jsonl`` and the BM25 folders, with the sha256 of
+every file. A crash mid-write leaves the previous manifest, and so the previous generation, in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+
+from index.chunk import Passage, chunk_document
+from index.documents import Document, LoadReport, Skipped, load_folder
+from index.embed import Embedder
+from index.lexical import LexicalIndex
+from index.store import VectorStore
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+class CorruptIndexError(RuntimeError):
+    """An index file is missing, truncated or does not match its checksum."""
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """How documents are cut into passages (see ``index.chunk.chunk_document``)."""
+
+    max_words: int = 150
+    overlap_words: int = 30
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the index knows of one document."""
+
+    source: str
+    sha256: str
+    size: int
+    chunks: int
+    indexed_at: float
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What opening the index did: documents embedded, reused, removed, skipped; and how long it took."""
+
+    embedded: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    rebuilt_because: str = ""
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.embedded or self.removed)
+
+
+@dataclass
+class Index:
+    """Passages of a corpus with their vectors, a FAISS store and two BM25 indexes, aligned by row."""
+
+    passages: list[Passage]
+    vectors: np.ndarray
+    documents: dict[str, DocumentInfo]
+    model: str
+    chunking: Chunking
+    lexical_words: LexicalIndex
+    lexical_names: LexicalIndex
+    store: VectorStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.passages) != len(self.vectors):
+            raise CorruptIndexError(f"{len(self.passages)} passages but {len(self.vectors)} vectors")
+        self.store = VectorStore(self.vectors)
+
+    @classmethod
+    def from_parts(cls, passages, vectors, documents, model, chunking) -> Index:
+        texts = [p.text for p in passages]
+        return cls(passages, vectors, documents, model, chunking,
+                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def save_index(index: Index, folder: Path) -> Path:
+    """Write index as a new generation under folder, then switch the manifest to it; old ones go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[4:]) for p in folder.glob("gen-*") if p.name[4:].isdigit()]
+    number = max(numbers, default=0) + 1
+    generation = folder / f"gen-{number}"
+    shutil.rmtree(generation, ignore_errors=True)
+    generation.mkdir()
+    np.save(generation / "vectors.npy", index.vectors, allow_pickle=False)
+    with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
+        for p in index.passages:
+            handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
+    index.lexical_words.save(generation / "bm25-words")
+    index.lexical_names.save(generation / "bm25-names")
+    files = {
+        path.relative_to(generation).as_posix(): _sha256(path)
+        for path in sorted(generation.rglob("*")) if path.is_file()
+    }
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": index.model,
+        "dimension": int(index.vectors.shape[1]),
+        "chunking": asdict(index.chunking),
+        "generation": generation.name,
+        "files": files,
+        "documents": {s: asdict(d) for s, d in index.documents.items()},
+        "saved_at": time.time(),
+    }
+    _atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=1))
+    for old in folder.glob("gen-*"):
+        if old.name != generation.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / MANIFEST
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    path = folder / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["generation"], manifest["files"], manifest["documents"]  # noqa: B018 (shape check)
+        return manifest
+    except (ValueError, KeyError, TypeError) as error:
+        raise CorruptIndexError(f"unreadable manifest {path}: {error}") from error
+
+
+def load_index(folder: str | Path) -> Index:
+    """Load a saved index, verifying every file against the manifest's checksums.
+
+    Raises:
+        FileNotFoundError: no index in folder.
+        CorruptIndexError: a file is missing, altered or truncated.
+    """
+    folder = Path(folder)
+    manifest = _read_manifest(folder)
+    if manifest is None:
+        raise FileNotFoundError(f"no index at {folder} (no {MANIFEST})")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise CorruptIndexError(f"index format {manifest.get('format_version')}, expected {FORMAT_VERSION}")
+    generation = folder / manifest["generation"]
+    for name, digest in manifest["files"].items():
+        path = generation / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise CorruptIndexError(f"index file {path} is missing or does not match its checksum")
+    try:
+        vectors = np.load(generation / "vectors.npy", allow_pickle=False)
+        with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
+            passages = [Passage(**json.loads(line)) for line in handle]
+        documents = {s: DocumentInfo(**d) for s, d in manifest["documents"].items()}
+        return Index(
+            passages, vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
+            LexicalIndex.load(generation / "bm25-words"), LexicalIndex.load(generation / "bm25-names"),
+        )
+    except (ValueError, TypeError, KeyError, OSError) as error:
+        raise CorruptIndexError(f"cannot load index at {folder}: {error}") from error
+
+
+def _embed_documents(
+    documents: list[Document], embedder: Embedder, chunking: Chunking
+) -> tuple[list[Passage], np.ndarray, dict[str, DocumentInfo]]:
+    passages: list[Passage] = []
+    infos: dict[str, DocumentInfo] = {}
+    now = time.time()
+    for doc in documents:
+        chunks = chunk_document(doc, chunking.max_words, chunking.overlap_words)
+        passages.extend(chunks)
+        infos[doc.source] = DocumentInfo(doc.source, doc.sha256, len(doc.text.encode("utf-8")), len(chunks), now,
+                                         doc.encoding)
+    vectors = embedder.encode([p.text for p in passages], show_progress=len(passages) > 2000)
+    return passages, vectors, infos
+
+
+def refresh_index(
+    docs: LoadReport, folder: Path, embedder: Embedder, chunking: Chunking = Chunking()
+) -> tuple[Index, RefreshReport]:
+    """Bring the index in folder up to date with docs, embedding only added or changed documents."""
+    started = time.time()
+    reason = ""
+    try:
+        old = load_index(folder)
+        if old.model != embedder.name or old.chunking != chunking:
+            reason = f"model or chunking changed ({old.model}, {old.chunking})"
+            old = None
+    except FileNotFoundError:
+        old, reason = None, "no index yet"
+    except CorruptIndexError as error:
+        logger.warning("rebuilding index: %s", error)
+        old, reason = None, f"corrupt index: {error}"
+    current = {d.source: d for d in docs.documents}
+    old_docs = old.documents if old else {}
+    keep = {s for s, info in old_docs.items() if s in current and current[s].sha256 == info.sha256}
+    todo = [d for d in docs.documents if d.source not in keep]
+    removed = sorted(set(old_docs) - set(current))
+    if old is not None and not todo and not removed:
+        report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
+        return old, report
+    new_passages, new_vectors, new_infos = _embed_documents(todo, embedder, chunking)
+    rows = [i for i, p in enumerate(old.passages) if p.source in keep] if old else []
+    passages = [old.passages[i] for i in rows] + new_passages if old else new_passages
+    vectors = np.concatenate([old.vectors[rows], new_vectors]) if old else new_vectors
+    infos = {s: old_docs[s] for s in keep} | new_infos
+    order = sorted(range(len(passages)), key=lambda i: (passages[i].source, passages[i].start))
+    passages = [passages[i] for i in order]
+    vectors = np.ascontiguousarray(vectors[order], dtype=np.float32).reshape(len(order), embedder.dimension)
+    index = Index.from_parts(passages, vectors, dict(sorted(infos.items())), embedder.name, chunking)
+    save_index(index, folder)
+    report = RefreshReport(sorted(d.source for d in todo), sorted(keep), removed, docs.skipped, reason,
+                           time.time() - started)
+    logger.info("index %s: embedded %d, reused %d, removed %d documents in %.1fs",
+                folder, len(report.embedded), len(report.reused), len(removed), report.seconds)
+    return index, report
+
+
+def open_index(
+    docs_dir: str | Path, index_dir: str | Path, embedder: Embedder, chunking: Chunking = Chunking()
+) -> tuple[Index, RefreshReport]:
+    """Load the documents under docs_dir and return their up-to-date index (built or refreshed as needed).
+
+    Two processes opening the same index_dir wait for each other (a file lock), so neither sees a
+    half-written index.
+    """
+    folder = Path(index_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / ".lock")):
+        return refresh_index(load_folder(docs_dir), folder, embedder, chunking)

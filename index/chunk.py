@@ -1,0 +1,101 @@
+"""Split documents into sentences and sentence-aware, overlapping passages with exact character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.documents import Document
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital,
+# digit or quote; a line break always ends one (news text puts headlines and bylines on lines).
+_BOUNDARY = re.compile(r"""[.!?]['"\u2019\u201d)\]]*\s+(?=[A-Z0-9'"\u2018\u201c(\[])|\n+""")
+# Tokens before a period that do not end a sentence: titles, initials, "U.S."-style abbreviations.
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|Inc|Ltd|Co|Corp|vs|etc|No|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Za-z]\.){1,4}[A-Za-z])\.$"
+)
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document: ``text == document_text[start:end]``."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end or len(self.text) != self.end - self.start:
+            raise ValueError(f"bad passage span {self.start}:{self.end} for {len(self.text)} chars")
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.start}-{self.end}"
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of the sentences in ``text[start:end]``, stripped of surrounding whitespace."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.start() + len(match.group().rstrip())
+        if match.group()[0] != "\n" and _NOT_AN_END.search(text, max(cursor, stop - 12), match.start() + 1):
+            continue
+        _append_stripped(text, cursor, stop, spans)
+        cursor = match.end()
+    _append_stripped(text, cursor, end, spans)
+    return spans
+
+
+def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
+
+
+def _word_spans(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence into pieces of at most max_words words."""
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
+    return [(words[i][0], words[min(i + max_words, len(words)) - 1][1]) for i in range(0, len(words), max_words)]
+
+
+def chunk_document(document: Document, max_words: int = 150, overlap_words: int = 30) -> list[Passage]:
+    """Pack whole sentences into passages of at most ``max_words`` words; each passage after the first
+    repeats the trailing sentences of the previous one, up to ``overlap_words`` words.
+
+    Example:
+        >>> chunk_document(Document("a.txt", "One. Two.", "0"), max_words=1)[1].text
+        'Two.'
+    """
+    if max_words < 1 or not 0 <= overlap_words < max_words:
+        raise ValueError(f"need max_words >= 1 and 0 <= overlap_words < max_words, got {max_words}, {overlap_words}")
+    text = document.text
+    units: list[tuple[int, int, int]] = []  # start, end, words
+    for s, e in split_sentences(text):
+        count = len(_WORD.findall(text, s, e))
+        pieces = _word_spans(text, s, e, max_words) if count > max_words else [(s, e)]
+        units.extend((ps, pe, len(_WORD.findall(text, ps, pe))) for ps, pe in pieces)
+    passages: list[Passage] = []
+    i = 0
+    while i < len(units):
+        j, words = i, 0
+        while j < len(units) and (j == i or words + units[j][2] <= max_words):
+            words += units[j][2]
+            j += 1
+        start, end = units[i][0], units[j - 1][1]
+        passages.append(Passage(document.source, start, end, text[start:end]))
+        if j >= len(units):
+            break
+        back, overlap = j, 0
+        while back - 1 > i and overlap + units[back - 1][2] <= overlap_words:
+            back -= 1
+            overlap += units[back][2]
+        i = back
+    return passages

@@ -1,0 +1,96 @@
+"""Lexical retrieval with BM25 (bm25s): over stemmed words, and over spelling-tolerant name keys."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from index.names import fold, name_key, similar_keys, words
+
+_STEMMER = Stemmer.Stemmer("english")
+_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN)
+
+
+def stem_tokens(text: str) -> list[str]:
+    """Folded, stemmed word tokens without English stopwords."""
+    tokens = [t for t in re.findall(r"[a-z0-9]+", fold(text)) if t not in _STOPWORDS]
+    return _STEMMER.stemWords(tokens)
+
+
+def key_tokens(text: str) -> list[str]:
+    """Name keys of the words of text (see ``index.names.name_key``), stopwords dropped."""
+    return [name_key(w) for w in words(text) if fold(w) not in _STOPWORDS and len(w) > 1]
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"words": stem_tokens, "names": key_tokens}
+
+
+class LexicalIndex:
+    """BM25 over one tokenization of the passages. ``fuzzy`` expands query tokens missing from the
+    vocabulary to near spellings that are in it (used for name keys).
+
+    Example:
+        >>> LexicalIndex(["the FSB arrested two men"], "words").search("arrests", 1)[0].tolist()
+        [0]
+    """
+
+    def __init__(self, texts: list[str], kind: str, fuzzy: bool = False) -> None:
+        if kind not in TOKENIZERS:
+            raise ValueError(f"kind must be one of {sorted(TOKENIZERS)}, got {kind!r}")
+        self.kind, self.fuzzy = kind, fuzzy
+        self._bm25 = bm25s.BM25()
+        self._size = len(texts)
+        if texts:
+            self._bm25.index([TOKENIZERS[kind](t) or [""] for t in texts], show_progress=False)
+            self._vocabulary = [t for t in self._bm25.vocab_dict if t]
+        else:
+            self._vocabulary = []
+
+    def __len__(self) -> int:
+        return self._size
+
+    def expand(self, query: str) -> list[str]:
+        """The query's tokens as searched: known ones kept, unknown ones replaced by near spellings."""
+        tokens = TOKENIZERS[self.kind](query)
+        known = self._bm25.vocab_dict if self._size else {}
+        expanded: list[str] = []
+        for token in tokens:
+            if token in known:
+                expanded.append(token)
+            elif self.fuzzy:
+                expanded.extend(similar_keys(token, self._vocabulary))
+        return list(dict.fromkeys(expanded))
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores for query (rows with score 0 are left out)."""
+        tokens = self.expand(query)
+        if not tokens or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores = self._bm25.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return top.astype(np.int64), scores[top].astype(np.float32)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "lexical.json").write_text(json.dumps({"kind": self.kind, "fuzzy": self.fuzzy, "size": self._size}))
+        if self._size:
+            self._bm25.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        meta = json.loads((folder / "lexical.json").read_text())
+        index = cls([], meta["kind"], meta["fuzzy"])
+        if meta["size"]:
+            index._bm25 = bm25s.BM25.load(str(folder))
+            index._size = meta["size"]
+            index._vocabulary = [t for t in index._bm25.vocab_dict if t]
+        return index

@@ -1,0 +1,135 @@
+"""Turn retrieved hits (and the reader's spans) into an answer: short answer, evidence, citations, or
+an honest "not in the documents". Never writes text that is not quoted from the documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.lexical import key_tokens
+from qa.reader import PassageRef, Reader
+from qa.retrieve import Hit, Sentence
+
+NOT_FOUND = "The documents do not answer this question."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quoted sentence: ``quote == document[start:end]`` for the document ``source``."""
+
+    source: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question.
+
+    text: the short answer (when the reader found one), then the evidence sentences with [n] markers;
+        or NOT_FOUND when ``answerable`` is False.
+    short_answer: the answer span alone ("" when there is none).
+    citations: the quoted evidence, numbered as in text; empty when not answerable.
+    hits: the retrieved passages the answer was drawn from (shown as "closest passages" when not answerable).
+    confidence: the score compared with the abstention threshold.
+    """
+
+    question: str
+    text: str
+    answerable: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    short_answer: str = ""
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """read_depth: passages the reader reads; reader_threshold: the reader margin (span - null score)
+    above which an answer is given; sentence_threshold: the same for the sentence-only path (no reader);
+    min_similarity: evidence whose best sentence is less similar to the question than this is never an
+    answer; max_evidence: sentences quoted at most."""
+
+    read_depth: int = 3
+    reader_threshold: float = 0.0
+    sentence_threshold: float = 0.75
+    min_similarity: float = 0.25
+    max_evidence: int = 3
+
+
+def _sentence_of(hit: Hit, start: int, end: int) -> Sentence | None:
+    return next((s for s in hit.sentences if s.start <= start and end <= s.end), None)
+
+
+def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
+    """True when sentence names at least half of the answer's (spelling-tolerant) words."""
+    if not answer_keys:
+        return False
+    found = answer_keys & set(key_tokens(sentence.text))
+    return len(found) * 2 >= len(answer_keys)
+
+
+def _cite(sentence: Sentence, source: str) -> Citation:
+    return Citation(source, sentence.start, sentence.end, sentence.text)
+
+
+def _render(short: str, citations: list[Citation]) -> str:
+    lines = [short, ""] if short else []
+    first = citations[0].source if citations else ""
+    for n, c in enumerate(citations, start=1):
+        prefix = "" if c.source == first else f"Also in {c.source}: "
+        lines.append(f"{prefix}\"{c.quote}\" [{n}]")
+    return "\n".join(lines)
+
+
+def not_found(question: str, hits: list[Hit], confidence: float) -> Answer:
+    return Answer(question, NOT_FOUND, False, (), tuple(hits), "", confidence)
+
+
+def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
+    """The sentence-only answer: the best-matching sentences of the top hits, quoted and cited."""
+    scored = sorted(
+        ((s, h.source) for h in hits[: settings.read_depth] for s in h.sentences), key=lambda x: -x[0].score
+    )
+    if not scored:
+        return not_found(question, hits, 0.0)
+    best = scored[0][0]
+    if best.score < settings.sentence_threshold or best.similarity < settings.min_similarity:
+        return not_found(question, hits, best.score)
+    chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
+    citations = [_cite(s, source) for s, source in chosen]
+    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "", best.score)
+
+
+def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings: AnswerSettings) -> Answer:
+    """The reader's best span across the top hits, its sentence as evidence, and every other retrieved
+    sentence that names the same answer (corroboration, spelling-tolerant) as further citations."""
+    read = hits[: settings.read_depth]
+    spans = reader.read(question, [PassageRef(h.source, h.start, h.text) for h in read])
+    candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
+    if not candidates:
+        return not_found(question, hits, float("-inf"))
+    best, best_hit = max(candidates, key=lambda c: c[0].margin)
+    evidence = _sentence_of(best_hit, best.start, best.end)
+    similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
+    if best.margin < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
+        return not_found(question, hits, best.margin)
+    citations = [_cite(evidence, best_hit.source)]
+    answer_keys = set(key_tokens(best.text))
+    for hit in hits:
+        for sentence in hit.sentences:
+            if len(citations) >= settings.max_evidence:
+                break
+            cited = any(c.source == hit.source and c.start == sentence.start for c in citations)
+            if not cited and _mentions(answer_keys, sentence) and sentence.similarity >= settings.min_similarity:
+                citations.append(_cite(sentence, hit.source))
+    return Answer(question, _render(best.text, citations), True, tuple(citations), tuple(hits), best.text,
+                  best.margin)
+
+
+def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:
+    """Answer with the reader when its weights are present, else from sentences."""
+    if reader is not None and reader.available:
+        return answer_with_reader(question, hits, reader, settings)
+    return answer_from_sentences(question, hits, settings)
+

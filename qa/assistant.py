@@ -1,0 +1,101 @@
+"""The public entry point: ``Assistant`` opens (builds or refreshes) an index and answers questions."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+from index import Chunking, Embedder, Index, RefreshReport, open_index
+from qa.answer import Answer, AnswerSettings, compose_answer
+from qa.errors import check_k, check_question
+from qa.reader import Reader
+from qa.retrieve import Hit, RetrievalSettings, Retriever
+
+
+def default_index_dir(docs_dir: str | Path) -> Path:
+    """A per-corpus cache folder: ``$XDG_CACHE_HOME/docqa/<folder name>-<hash of its absolute path>``."""
+    docs = Path(docs_dir).resolve()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(docs).encode()).hexdigest()[:12]
+    return cache / "docqa" / f"{docs.name or 'root'}-{digest}"
+
+
+class Assistant:
+    """Question answering over a folder of documents, with citations.
+
+    Example:
+        >>> assistant = Assistant.open("seeds", index_dir=".index")
+        >>> assistant.ask("Who was arrested in Moscow?").answerable
+        True
+    """
+
+    def __init__(self, docs_dir: Path, index_dir: Path, embedder: Embedder, reader: Reader | None,
+                 chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings) -> None:
+        self.docs_dir, self.index_dir = docs_dir, index_dir
+        self.embedder, self.reader = embedder, reader
+        self.chunking, self.retrieval, self.answering = chunking, retrieval, answering
+        self._lock = threading.RLock()
+        self.index: Index
+        self.last_refresh: RefreshReport
+        self._retriever: Retriever
+
+    @classmethod
+    def open(cls, docs_dir: str | Path, index_dir: str | Path | None = None, *, embedder: Embedder | None = None,
+             reader: Reader | None = None, use_reader: bool = True, chunking: Chunking = Chunking(),
+             retrieval: RetrievalSettings = RetrievalSettings(),
+             answering: AnswerSettings = AnswerSettings()) -> Assistant:
+        """Open the assistant over docs_dir, building or refreshing its index in index_dir.
+
+        Args:
+            docs_dir: folder of ``.txt``/``.md`` documents (searched recursively).
+            index_dir: where the index lives; default ``default_index_dir(docs_dir)``.
+            embedder, reader: share already-loaded models between assistants.
+            use_reader: False answers from sentences only, without the trained reader.
+
+        Raises:
+            FileNotFoundError: docs_dir does not exist.
+            index.EmptyFolderError: docs_dir holds no readable document.
+        """
+        docs = Path(docs_dir)
+        assistant = cls(
+            docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder or Embedder(),
+            (reader or Reader()) if use_reader else None, chunking, retrieval, answering,
+        )
+        assistant.refresh()
+        return assistant
+
+    def refresh(self) -> RefreshReport:
+        """Re-read the documents folder and update the index (only new or changed documents are embedded)."""
+        with self._lock:
+            index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking)
+            self.index, self.last_refresh = index, report
+            self._retriever = Retriever(index, self.embedder, self.retrieval)
+            return report
+
+    def document_text(self, source: str) -> str:
+        """The text of an indexed document, as its offsets refer to it."""
+        if source not in self.index.documents:
+            raise KeyError(f"no indexed document {source!r}")
+        from index.documents import read_document
+
+        doc = read_document(self.docs_dir / source, source)
+        if not hasattr(doc, "text"):
+            raise FileNotFoundError(f"{source}: {doc.reason}")
+        return doc.text
+
+    def retrieve(self, question: str, k: int = 5) -> list[Hit]:
+        """The k passages that best match question, best first (see ``qa.retrieve.Hit`` and its trace)."""
+        question, k = check_question(question), check_k(k)
+        with self._lock:
+            retriever = self._retriever
+        return retriever.retrieve(question, k)
+
+    def ask(self, question: str, k: int = 5) -> Answer:
+        """Answer question from the documents, with citations; ``answerable`` is False when they do not say."""
+        question, k = check_question(question), check_k(k)
+        with self._lock:
+            retriever = self._retriever
+        hits = retriever.retrieve(question, max(k, self.answering.read_depth))
+        return compose_answer(question, hits, self.reader, self.answering)

@@ -1,0 +1,138 @@
+"""Command line: ``python -m qa index|search|ask|eval``. A thin layer over ``qa.Assistant``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+EXAMPLES = """examples:
+  python -m qa index seeds
+  python -m qa search "Who was arrested in Moscow?" -k 5 --docs seeds
+  python -m qa ask "Who was arrested in Moscow?" --docs seeds --json
+  python -m qa eval tests/data/seeds_qa.jsonl --docs seeds --out report/
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m qa", description="Answer questions from a folder of documents, with citations.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, docs_positional: bool = False) -> None:
+        if docs_positional:
+            p.add_argument("docs", help="folder of .txt/.md documents")
+        else:
+            p.add_argument("--docs", default="seeds", help="folder of .txt/.md documents (default: seeds)")
+        p.add_argument("--index-dir", help="where the index lives (default: a per-folder cache)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+    common(sub.add_parser("index", help="build or refresh the index of a folder", epilog=EXAMPLES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter), docs_positional=True)
+    for name, text in (("search", "show the passages that best match a question"),
+                       ("ask", "answer a question, with citations")):
+        p = sub.add_parser(name, help=text, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("question")
+        p.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+        p.add_argument("--no-reader", action="store_true", help="answer from sentences, without the reader")
+        common(p)
+    p = sub.add_parser("eval", help="score a JSONL question set and write a report", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("questions", help="JSON Lines file: question, answers, answerable, sources, start, end, id")
+    p.add_argument("-k", type=int, default=5, help="retrieval depth scored (default 5)")
+    p.add_argument("--out", default="eval-report", help="report folder (default eval-report)")
+    p.add_argument("--compare", help="an earlier report.json to compare with, question by question")
+    p.add_argument("--no-reader", action="store_true", help="answer from sentences, without the reader")
+    common(p)
+    return parser
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _open(args: argparse.Namespace):
+    from qa import Assistant
+
+    return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "index":
+        from qa import Assistant
+
+        assistant = Assistant.open(args.docs, args.index_dir, use_reader=False)
+        report = assistant.last_refresh
+        if args.json:
+            _print_json({"index_dir": str(assistant.index_dir), **asdict(report),
+                         "passages": len(assistant.index.passages)})
+        else:
+            print(f"indexed {len(assistant.index.documents)} documents, {len(assistant.index.passages)} passages "
+                  f"in {assistant.index_dir} ({len(report.embedded)} embedded, {len(report.reused)} reused, "
+                  f"{len(report.removed)} removed, {report.seconds:.1f}s)")
+            for skipped in report.skipped:
+                print(f"skipped {skipped.source}: {skipped.reason}")
+        return 0
+    if args.command == "search":
+        hits = _open(args).retrieve(args.question, k=args.k)
+        if args.json:
+            _print_json([asdict(h) for h in hits])
+        else:
+            for n, hit in enumerate(hits, start=1):
+                print(f"[{n}] {hit.source}:{hit.start}-{hit.end}  score {hit.score:.3f}")
+                print("    " + " ".join(hit.text.split())[:300])
+        return 0
+    if args.command == "ask":
+        answer = _open(args).ask(args.question, k=args.k)
+        if args.json:
+            _print_json(asdict(answer))
+        else:
+            print(answer.text)
+            if answer.citations:
+                print("\nSources:")
+                for n, c in enumerate(answer.citations, start=1):
+                    print(f"  [{n}] {c.source}, characters {c.start}-{c.end}")
+            else:
+                print("\nClosest passages:")
+                for hit in answer.hits[:3]:
+                    print(f"  {hit.source}:{hit.start}-{hit.end}  " + " ".join(hit.text.split())[:120])
+        return 0
+    if args.command == "eval":
+        from qa.evaluate import compare_reports, evaluate_file
+
+        report = evaluate_file(Path(args.questions), _open(args), Path(args.out), k=args.k)
+        if args.json:
+            _print_json(report["summary"])
+        else:
+            for key, value in report["summary"].items():
+                print(f"{key:28s} {value}")
+            print(f"report written to {args.out}/report.md")
+        if args.compare:
+            print(compare_reports(json.loads(Path(args.compare).read_text()), report))
+        return 0
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    from index import EmptyFolderError
+    from qa.errors import InvalidQuestionError
+
+    try:
+        return run(args)
+    except (InvalidQuestionError, EmptyFolderError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

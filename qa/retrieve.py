@@ -1,0 +1,180 @@
+"""Hybrid retrieval: dense (FAISS) + BM25 words + BM25 name keys, fused by RRF, re-scored by sentences."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from index import Embedder, Index, split_sentences
+from index.lexical import key_tokens
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Knobs of ``retrieve``; the defaults were chosen on squad-dev (see benchmarks/retrieval.py).
+
+    candidates: how many hits each retriever contributes before fusion.
+    rrf_k: the reciprocal-rank-fusion constant; fused = sum(weight / (rrf_k + rank)).
+    dense_weight, words_weight, names_weight: each retriever's weight in the fusion.
+    rerank_depth: how many fused candidates are re-scored sentence by sentence (0 turns it off).
+    fused_weight, sentence_weight, overlap_weight: the final score's mix of the normalised fused score,
+    the best sentence's cosine with the question, and that sentence's share of the question's words.
+    """
+
+    candidates: int = 50
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    words_weight: float = 1.0
+    names_weight: float = 0.5
+    rerank_depth: int = 20
+    fused_weight: float = 0.5
+    sentence_weight: float = 1.0
+    overlap_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a hit: offsets in the source document and how well it matches the question."""
+
+    start: int
+    end: int
+    text: str
+    similarity: float
+    overlap: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Trace:
+    """How a hit was ranked: each retriever's rank (1-based, None when it did not return the passage)
+    and score, the fused score, the best sentence's score and the final score."""
+
+    dense_rank: int | None
+    dense_score: float | None
+    words_rank: int | None
+    words_score: float | None
+    names_rank: int | None
+    names_score: float | None
+    fused_score: float
+    sentence_score: float | None
+    final_score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage: ``text == document[start:end]``; ``score`` is the final ranking score."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    score: float
+    trace: Trace
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def best_sentence(self) -> Sentence | None:
+        return max(self.sentences, key=lambda s: s.score, default=None)
+
+
+def reciprocal_rank_fusion(
+    rankings: list[list[int]], weights: list[float], k: int
+) -> dict[int, float]:
+    """Fuse rankings (lists of ids, best first): score(id) = sum of weight / (k + rank), rank from 1.
+
+    Example:
+        >>> reciprocal_rank_fusion([[1, 2], [2]], [1.0, 1.0], k=60)[2] == 1 / 62 + 1 / 61
+        True
+    """
+    if len(rankings) != len(weights):
+        raise ValueError(f"{len(rankings)} rankings but {len(weights)} weights")
+    fused: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, item in enumerate(dict.fromkeys(ranking), start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
+    return fused
+
+
+def word_overlap(question_keys: set[str], text: str) -> float:
+    """Share of the question's content words (as name keys) that occur in text."""
+    if not question_keys:
+        return 0.0
+    return len(question_keys & set(key_tokens(text))) / len(question_keys)
+
+
+class Retriever:
+    """Ranks an index's passages for a question. Thread-safe; caches sentence vectors it computes."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings = RetrievalSettings()):
+        self.index, self.embedder, self.settings = index, embedder, settings
+        self._sentence_cache: dict[tuple[str, int, int], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _sentence_vectors(self, spans: list[tuple[str, int, int, str]]) -> np.ndarray:
+        with self._lock:
+            missing = [s for s in spans if s[:3] not in self._sentence_cache]
+        if missing:
+            vectors = self.embedder.encode([s[3] for s in missing])
+            with self._lock:
+                if len(self._sentence_cache) > 200_000:
+                    self._sentence_cache.clear()
+                self._sentence_cache.update({s[:3]: v for s, v in zip(missing, vectors)})
+        with self._lock:
+            return np.stack([self._sentence_cache[s[:3]] for s in spans])
+
+    def retrieve(self, question: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The k best passages for question, best first, each with its trace and scored sentences."""
+        settings, index = self.settings, self.index
+        if not index.passages:
+            return []
+        if query_vector is None:
+            query_vector = self.embedder.encode([question])[0]
+        n = settings.candidates
+        dense_ids, dense_scores = index.store.search(query_vector[None, :], max(n, k))
+        dense = dict(zip(dense_ids[0].tolist(), dense_scores[0].tolist()))
+        words = dict(zip(*(a.tolist() for a in index.lexical_words.search(question, n))))
+        names = dict(zip(*(a.tolist() for a in index.lexical_names.search(question, n))))
+        rankings = [list(dense), list(words), list(names)]
+        fused = reciprocal_rank_fusion(
+            rankings, [settings.dense_weight, settings.words_weight, settings.names_weight], settings.rrf_k
+        )
+        order = sorted(fused, key=lambda i: -fused[i])
+        ranks = [{item: r for r, item in enumerate(ranking, start=1)} for ranking in rankings]
+        top_fused = fused[order[0]]
+        depth = max(k, settings.rerank_depth)
+        candidates = order[:depth]
+        sentences = self._score_sentences(question, query_vector, candidates) if settings.rerank_depth else {}
+        hits = []
+        for i in candidates:
+            best = max(sentences.get(i, ()), key=lambda s: s.score, default=None)
+            final = settings.fused_weight * fused[i] / top_fused + (best.score if best else 0.0)
+            if not settings.rerank_depth:
+                final = fused[i]
+            p = index.passages[i]
+            trace = Trace(
+                ranks[0].get(i), dense.get(i), ranks[1].get(i), words.get(i), ranks[2].get(i), names.get(i),
+                fused[i], best.score if best else None, final,
+            )
+            hits.append(Hit(p.source, p.start, p.end, p.text, final, trace, tuple(sentences.get(i, ()))))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+    def _score_sentences(self, question: str, query_vector: np.ndarray, rows: list[int]) -> dict[int, list[Sentence]]:
+        spans, owners = [], []
+        for i in rows:
+            p = self.index.passages[i]
+            for s, e in split_sentences(p.text):
+                spans.append((p.source, p.start + s, p.start + e, p.text[s:e]))
+                owners.append(i)
+        if not spans:
+            return {}
+        similarities = self._sentence_vectors(spans) @ query_vector
+        question_keys = set(key_tokens(question))
+        result: dict[int, list[Sentence]] = {}
+        for (source, start, end, text), owner, sim in zip(spans, owners, similarities.tolist()):
+            overlap = word_overlap(question_keys, text)
+            score = self.settings.sentence_weight * sim + self.settings.overlap_weight * overlap
+            result.setdefault(owner, []).append(Sentence(start, end, text, sim, overlap, score))
+        return result

@@ -1,0 +1,43 @@
+import pytest
+
+from index.names import name_key
+from qa import NOT_FOUND, InvalidQuestionError
+
+
+def _keys(text: str) -> set[str]:
+    return {name_key(w) for w in text.replace(",", " ").split()}
+
+
+def test_who_was_arrested_names_both_men_and_cites_the_source(assistant, seed_texts):
+    answer = assistant.ask("Who was arrested in Moscow?")
+    assert answer.answerable
+    said = _keys(answer.text)
+    assert name_key("Feduta") in said  # either spelling: Feduta / Feduto
+    assert name_key("Zenkovich") in said  # either spelling: Zenkovich / Senkowitsch
+    for c in answer.citations:
+        assert seed_texts[c.source][c.start : c.end] == c.quote
+    assert any("arrested two Belarusians in Moscow" in c.quote for c in answer.citations)
+
+
+def test_unrelated_question_is_not_answered(assistant):
+    answer = assistant.ask("What is the capital of Australia?")
+    assert not answer.answerable
+    assert answer.text == NOT_FOUND
+    assert answer.citations == ()
+    assert answer.hits  # the closest passages are still there for the user to judge
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "question is empty"), ("   \n ", "question is empty"), ("x" * 1001, "limit is 1000"),
+     ("who\x00is", "control characters"), (42, "must be a string")],
+)
+def test_bad_questions_are_refused_clearly(assistant, question, message):
+    with pytest.raises(InvalidQuestionError, match=message):
+        assistant.ask(question)
+
+
+@pytest.mark.parametrize(("k", "message"), [(0, "between 1 and 100"), ("5", "must be an integer"), (2.5, "integer")])
+def test_bad_k(assistant, k, message):
+    with pytest.raises(ValueError, match=message):
+        assistant.retrieve("Who?", k=k)

@@ -1,0 +1,50 @@
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ask_json_matches_the_api(assistant):
+    question = "Who was arrested in Moscow?"
+    result = _cli("ask", question, "--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    expected = assistant.ask(question)
+    assert data["text"] == expected.text
+    assert data["answerable"] is True
+    assert [(c["source"], c["start"], c["end"]) for c in data["citations"]] == [
+        (c.source, c.start, c.end) for c in expected.citations
+    ]
+
+
+def test_search_json_and_text(assistant):
+    args = ("--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir))
+    result = _cli("search", "Who was arrested in Moscow?", "-k", "3", *args, "--json")
+    hits = json.loads(result.stdout)
+    expected = assistant.retrieve("Who was arrested in Moscow?", k=3)
+    assert [(h["source"], h["start"], h["end"]) for h in hits] == [(h.source, h.start, h.end) for h in expected]
+    assert all("trace" in h for h in hits)
+    text = _cli("search", "Who was arrested in Moscow?", "-k", "2", *args)
+    assert text.returncode == 0 and text.stdout.startswith("[1] ")
+
+
+def test_bad_question_exits_2_with_one_line(assistant):
+    result = _cli("ask", "   ", "--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: question is empty: type a question about the documents"]
+
+
+def test_empty_folder_exits_2(tmp_path):
+    result = _cli("index", str(tmp_path), "--index-dir", str(tmp_path / "idx"))
+    assert result.returncode == 2
+    assert "no readable .txt or .md documents" in result.stderr
+
+
+def test_help_shows_examples():
+    result = _cli("--help")
+    assert result.returncode == 0 and "python -m qa ask" in result.stdout

@@ -1,0 +1,41 @@
+import pytest
+
+from qa.retrieve import reciprocal_rank_fusion
+
+
+def test_rrf_against_hand_computed_values():
+    fused = reciprocal_rank_fusion([[10, 20, 30], [20, 40], [30]], [1.0, 1.0, 0.5], k=60)
+    assert fused[10] == pytest.approx(1 / 61)
+    assert fused[20] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[30] == pytest.approx(1 / 63 + 0.5 / 61)
+    assert fused[40] == pytest.approx(1 / 62)
+    assert sorted(fused, key=lambda i: -fused[i]) == [20, 30, 10, 40]
+
+
+def test_rrf_dedupes_within_a_ranking():
+    assert reciprocal_rank_fusion([[1, 1, 2]], [1.0], k=0) == {1: 1.0, 2: 0.5}
+
+
+def test_rrf_weights_must_match():
+    with pytest.raises(ValueError, match="2 rankings but 1 weights"):
+        reciprocal_rank_fusion([[1], [2]], [1.0], k=60)
+
+
+def test_hits_are_exact_spans_with_a_trace(assistant, seed_texts):
+    hits = assistant.retrieve("Who was arrested in Moscow?", k=5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for hit in hits:
+        assert seed_texts[hit.source][hit.start : hit.end] == hit.text
+        assert hit.trace.final_score == hit.score
+        assert hit.trace.fused_score > 0
+        for s in hit.sentences:
+            assert seed_texts[hit.source][s.start : s.end] == s.text
+    assert "arrested two Belarusians in Moscow" in hits[0].text
+
+
+def test_a_name_spelled_differently_finds_its_passage(assistant):
+    # The seeds spell this name "Tichanovskaya" and "Tikhanovskaya"; the query uses a third spelling.
+    hits = assistant.retrieve("Where is Tsikhanouskaya in exile?", k=3)
+    assert any("exile" in h.text for h in hits[:2])
+    assert any(h.trace.names_rank is not None for h in hits)

@@ -1,0 +1,160 @@
+"""The Gradio web chat: a thin layer over ``qa.Assistant`` (chat, source viewer, trace, documents, API)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr  # noqa: E402
+
+from qa import Assistant, InvalidQuestionError  # noqa: E402
+from qa.followup import standalone_question  # noqa: E402
+from ui.render import TRACE_HEADERS, answer_markdown, citation_label, source_view, trace_rows  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_SUFFIXES = (".txt", ".md")
+MAX_UPLOAD_BYTES = 5_000_000
+EXAMPLES = [
+    "Who was arrested in Moscow?",
+    "Which of them is a US citizen?",
+    "What did Lukashenko accuse the US of?",
+    "What is the population of Minsk?",
+]
+CSS = """
+#cited { background: #ffe58a; padding: 0 2px; }
+.source-name { font-weight: 600; margin-bottom: 6px; }
+@media (max-width: 640px) { .gradio-container { padding: 4px !important; } }
+"""
+SCROLL_TO_CITED = "() => { const m = document.querySelector('#cited'); if (m) m.scrollIntoView({block: 'center'}); }"
+
+
+def safe_upload_name(name: str) -> str:
+    """The file name alone (no folders, no ``..``), with only safe characters; ValueError if unusable."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
+    if not base or base.startswith("."):
+        raise ValueError(f"unusable file name {name!r}")
+    if not base.lower().endswith(UPLOAD_SUFFIXES):
+        raise ValueError(f"{base}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
+    return base
+
+
+def documents_table(assistant: Assistant) -> list[list]:
+    return [
+        [info.source, info.size, info.chunks, time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))]
+        for info in assistant.index.documents.values()
+    ]
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The chat app for assistant; call ``.launch()`` on the result."""
+
+    def ask(question: str, k: int = 5) -> dict:
+        """Answer a question from the documents; the JSON of ``qa.Answer``."""
+        try:
+            return asdict(assistant.ask(question, k=int(k)))
+        except InvalidQuestionError as error:
+            raise gr.Error(str(error)) from None
+
+    def retrieve(question: str, k: int = 5) -> list[dict]:
+        """The k best passages for a question; the JSON of ``qa.Hit`` each."""
+        try:
+            return [asdict(h) for h in assistant.retrieve(question, k=int(k))]
+        except InvalidQuestionError as error:
+            raise gr.Error(str(error)) from None
+
+    def respond(message: str, history: list, turns: list):
+        history = list(history or [])
+        turns = list(turns or [])
+        try:
+            searched = standalone_question(message, turns)
+            answer = assistant.ask(searched)
+        except InvalidQuestionError as error:
+            history += [{"role": "user", "content": message or ""}, {"role": "assistant", "content": f"⚠️ {error}"}]
+            return history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), ""
+        reply = answer_markdown(answer, searched)
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
+        turns.append({"question": searched, "answer": answer.short_answer or "", "citations": [asdict(c) for c in answer.citations]})
+        labels = [citation_label(n, c) for n, c in enumerate(answer.citations, start=1)]
+        viewer = show_citation(labels[0], turns) if labels else ""
+        return history, turns, gr.update(choices=labels, value=labels[0] if labels else None), trace_rows(answer.hits), viewer, ""
+
+    def show_citation(label: str | None, turns: list) -> str:
+        if not label or not turns:
+            return ""
+        n = int(label.split("]")[0].strip("["))
+        citation = turns[-1]["citations"][n - 1]
+        text = assistant.document_text(citation["source"])
+        return source_view(citation["source"], text, citation["start"], citation["end"])
+
+    def upload(files: list[str] | None, progress=gr.Progress()):
+        messages = []
+        for path in files or []:
+            try:
+                name = safe_upload_name(Path(path).name)
+                size = Path(path).stat().st_size
+                if size > MAX_UPLOAD_BYTES:
+                    raise ValueError(f"{name}: {size} bytes is over the {MAX_UPLOAD_BYTES} byte limit")
+                target = (assistant.docs_dir / name).resolve()
+                if target.parent != assistant.docs_dir.resolve():
+                    raise ValueError(f"{name}: would be written outside the documents folder")
+                shutil.copyfile(path, target)
+                messages.append(f"added {name}")
+            except (ValueError, OSError) as error:
+                messages.append(f"not added: {error}")
+        progress(0.3, desc="Indexing")
+        report = assistant.refresh()
+        messages += [f"skipped {s.source}: {s.reason}" for s in report.skipped]
+        return documents_table(assistant), "\n".join(messages) or "nothing to add", gr.update(choices=list(assistant.index.documents))
+
+    def remove(source: str | None):
+        if not source or source not in assistant.index.documents:
+            return documents_table(assistant), "choose an indexed document to remove", gr.update()
+        path = (assistant.docs_dir / source).resolve()
+        archive = assistant.docs_dir / ".removed" / source
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(archive)
+        assistant.refresh()
+        message = f"removed {source} from the index (the file was moved to {archive})"
+        return documents_table(assistant), message, gr.update(choices=list(assistant.index.documents), value=None)
+
+    with gr.Blocks(title="Ask your documents") as demo:
+        gr.Markdown("## Ask your documents\nAnswers quote the documents and cite the file and characters they come from.")
+        turns = gr.State([])
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3, min_width=300):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+                                         placeholder="Ask a question about the documents, e.g. one of the examples below.")
+                    question = gr.Textbox(label="Question", placeholder="Type a question and press Enter",
+                                          autofocus=True, elem_id="question", max_lines=3)
+                    gr.Examples(EXAMPLES, inputs=question, label="Examples")
+                with gr.Column(scale=2, min_width=300):
+                    citations = gr.Radio(label="Citations (click to view the source)", choices=[], elem_id="citations")
+                    viewer = gr.HTML(elem_id="viewer")
+            with gr.Accordion("Retrieved passages and scores", open=False):
+                trace = gr.Dataframe(headers=TRACE_HEADERS, interactive=False, wrap=True, elem_id="trace")
+        with gr.Tab("Documents"):
+            table = gr.Dataframe(documents_table(assistant), headers=["file", "bytes", "passages", "indexed"],
+                                 interactive=False, elem_id="documents")
+            files = gr.File(label="Add .txt or .md files", file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
+                            type="filepath")
+            status = gr.Textbox(label="Status", interactive=False)
+            with gr.Row():
+                choice = gr.Dropdown(list(assistant.index.documents), label="Document to remove")
+                remove_button = gr.Button("Remove from index")
+        question.submit(respond, [question, chatbot, turns], [chatbot, turns, citations, trace, viewer, question],
+                        api_name="chat").then(None, js=SCROLL_TO_CITED)
+        citations.input(show_citation, [citations, turns], viewer, api_visibility="private").then(None, js=SCROLL_TO_CITED)
+        files.upload(upload, files, [table, status, choice], api_visibility="private")
+        remove_button.click(remove, choice, [table, status, choice], api_visibility="private")
+        gr.api(ask, api_name="ask")
+        gr.api(retrieve, api_name="retrieve")
+    return demo
