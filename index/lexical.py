@@ -25,7 +25,8 @@ def stem_tokens(text: str) -> list[str]:
 
 def key_tokens(text: str) -> list[str]:
     """Name keys of the words of text (see ``index.names.name_key``), stopwords dropped."""
-    return [name_key(w) for w in words(text) if fold(w) not in _STOPWORDS and len(w) > 1]
+    keys = (name_key(w) for w in words(text) if fold(w) not in _STOPWORDS and len(w) > 1)
+    return [k for k in keys if k]
 
 
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"words": stem_tokens, "names": key_tokens}
@@ -61,6 +62,8 @@ class LexicalIndex:
         known = self._bm25.vocab_dict if self._size else {}
         expanded: list[str] = []
         for token in tokens:
+            if not token:
+                continue
             if token in known:
                 expanded.append(token)
             elif self.fuzzy:

@@ -1,0 +1,70 @@
+"""Retrieval benchmark on squad-dev: recall@1/@5 and MRR of the gold paragraph, with ablations.
+
+Run: ``python -m benchmarks.retrieval [--squad ../shared/squad-dev] [--limit N]``. Each row switches
+parts of the pipeline on or off in the same process over the same index, so the rows compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from index import Embedder, open_index
+from qa.retrieve import RetrievalSettings, Retriever
+
+SQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "squad-dev"
+
+VARIANTS = {
+    "dense only": dict(words_weight=0.0, names_weight=0.0, rerank_depth=0),
+    "BM25 words only": dict(dense_weight=0.0, names_weight=0.0, rerank_depth=0),
+    "BM25 name keys only": dict(dense_weight=0.0, words_weight=0.0, rerank_depth=0),
+    "RRF dense + words": dict(names_weight=0.0, rerank_depth=0),
+    "RRF dense + words + names": dict(rerank_depth=0),
+    "RRF + sentence re-scoring (default)": dict(),
+}
+
+
+def run(squad: Path, index_dir: Path, limit: int, k: int = 5) -> list[dict]:
+    rows = [json.loads(line) for line in (squad / "questions.jsonl").read_text().splitlines() if line.strip()]
+    questions = [r for r in rows if r["answerable"]][: limit or None]
+    embedder = Embedder()
+    started = time.time()
+    index, report = open_index(squad / "docs", index_dir, embedder)
+    print(f"index: {len(index.passages)} passages from {len(index.documents)} documents, "
+          f"{report.seconds:.1f}s ({'built' if report.embedded else 'reused'})")
+    query_vectors = embedder.encode([q["question"] for q in questions])
+    results = []
+    for name, overrides in VARIANTS.items():
+        retriever = Retriever(index, embedder, replace(RetrievalSettings(), **overrides))
+        started = time.time()
+        ranks = []
+        for q, vector in zip(questions, query_vectors):
+            hits = retriever.retrieve(q["question"], k, query_vector=vector)
+            ranks.append(next((n for n, h in enumerate(hits, 1)
+                               if h.source == q["source"] and h.start < q["end"] and q["start"] < h.end), None))
+        seconds = time.time() - started
+        results.append({
+            "variant": name, "recall@1": sum(r == 1 for r in ranks) / len(ranks),
+            f"recall@{k}": sum(r is not None for r in ranks) / len(ranks),
+            "mrr": sum(1 / r for r in ranks if r) / len(ranks), "ms_per_question": 1000 * seconds / len(ranks),
+        })
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--squad", type=Path, default=SQUAD)
+    parser.add_argument("--index-dir", type=Path, default=Path(".index/squad-dev"))
+    parser.add_argument("--limit", type=int, default=0, help="answerable questions to use (0 = all)")
+    args = parser.parse_args()
+    results = run(args.squad, args.index_dir, args.limit)
+    print(f"\n{'variant':40s} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'ms/q':>7}")
+    for r in results:
+        print(f"{r['variant']:40s} {r['recall@1']:6.3f} {r['recall@5']:6.3f} {r['mrr']:6.3f} {r['ms_per_question']:7.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""Score a question set against the assistant: retrieval, short answers, abstention, citations, latency.
+
+Input is JSON Lines, one question a line: ``question`` (required), ``answers`` (acceptable answers; an
+item may list spellings as "Feduta|Feduto"), ``answerable`` (default true), ``sources`` or ``source``
+(files that hold the answer), ``start``/``end`` (gold span in that source), ``id``. Writes
+``report.json``, ``report.md`` and PNG plots to the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from qa.answer import Answer
+from qa.assistant import Assistant
+
+
+class EvalFileError(ValueError):
+    """A malformed line in a question file; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """One question of a set, as read from its JSONL line."""
+
+    question: str
+    answers: tuple[str, ...] = ()
+    answerable: bool = True
+    sources: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+    id: str = ""
+
+
+def read_questions(path: Path) -> list[EvalQuestion]:
+    """Parse a JSONL question file; EvalFileError names the line of any malformed entry."""
+    questions: list[EvalQuestion] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise EvalFileError(f"{path}: not UTF-8 ({error})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise EvalFileError(f"{where}: not valid JSON ({error.msg})") from None
+        if not isinstance(row, dict):
+            raise EvalFileError(f"{where}: expected a JSON object, got {type(row).__name__}")
+        question = row.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise EvalFileError(f"{where}: 'question' must be a non-empty string")
+        answers = row.get("answers", [])
+        if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+            raise EvalFileError(f"{where}: 'answers' must be a list of strings")
+        answerable = row.get("answerable", True)
+        if not isinstance(answerable, bool):
+            raise EvalFileError(f"{where}: 'answerable' must be true or false")
+        sources = row.get("sources", [row["source"]] if "source" in row else [])
+        if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
+            raise EvalFileError(f"{where}: 'sources' must be a list of file names")
+        start, end = row.get("start"), row.get("end")
+        if (start is None) != (end is None) or (start is not None and not (isinstance(start, int)
+                                                                           and isinstance(end, int) and start < end)):
+            raise EvalFileError(f"{where}: 'start' and 'end' must be given together as integers with start < end")
+        questions.append(EvalQuestion(question, tuple(answers), answerable, tuple(sources), start, end,
+                                      str(row.get("id", number))))
+    if not questions:
+        raise EvalFileError(f"{path}: no questions")
+    return questions
+
+
+def normalize(text: str) -> str:
+    """SQuAD answer normalisation: lowercase, no punctuation, no articles, single spaces."""
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation) | {"\u2019", "\u201c", "\u201d"})
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    pred, ref = normalize(prediction).split(), normalize(gold).split()
+    if not pred or not ref:
+        return float(pred == ref)
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _alternatives(answers: tuple[str, ...]) -> list[str]:
+    return [alt for item in answers for alt in item.split("|")]
+
+
+def score_short_answer(q: EvalQuestion, answer: Answer) -> tuple[float, float]:
+    """(EM, F1) as in the SQuAD 2.0 script: unanswerable questions score 1 when the assistant abstains."""
+    if not q.answerable:
+        return (float(not answer.answerable),) * 2
+    if not answer.answerable or not q.answers:
+        return 0.0, 0.0
+    prediction = answer.short_answer or answer.text
+    golds = _alternatives(q.answers)
+    return (max(float(normalize(prediction) == normalize(g)) for g in golds),
+            max(token_f1(prediction, g) for g in golds))
+
+
+def contains_answers(q: EvalQuestion, answer: Answer) -> tuple[bool, bool]:
+    """(any, all): some / every expected answer (any of its spellings) appears in the answer text."""
+    text = normalize(answer.text) if answer.answerable else ""
+    found = [any(normalize(alt) and normalize(alt) in text for alt in item.split("|")) for item in q.answers]
+    return any(found), bool(found) and all(found)
+
+
+def _overlaps(start: int, end: int, q: EvalQuestion) -> bool:
+    return q.start is not None and start < q.end and q.start < end
+
+
+@dataclass
+class Row:
+    """Everything measured for one question."""
+
+    id: str
+    question: str
+    expected: list[str]
+    answerable: bool
+    predicted_answerable: bool
+    short_answer: str
+    text: str
+    confidence: float
+    em: float
+    f1: float
+    contains_any: bool
+    contains_all: bool
+    has_sources: bool
+    has_span: bool
+    source_rank: int | None
+    span_rank: int | None
+    citations: list[dict] = field(default_factory=list)
+    citation_in_source: float | None = None
+    citation_on_span: float | None = None
+    citations_valid: bool = True
+    latency_ms: float = 0.0
+
+
+def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, progress: bool = True) -> dict:
+    """Ask every question; return {"summary": {...}, "rows": [...], "threshold": {...}}."""
+    from tqdm import tqdm
+
+    texts: dict[str, str] = {}
+    rows: list[Row] = []
+    for q in tqdm(questions, desc="questions", disable=not progress, unit="q"):
+        started = time.perf_counter()
+        answer = assistant.ask(q.question, k=k)
+        latency = (time.perf_counter() - started) * 1000
+        em, f1 = score_short_answer(q, answer)
+        contains_any, contains_all = contains_answers(q, answer)
+        hits = answer.hits[:k]
+        source_rank = next((n for n, h in enumerate(hits, 1) if h.source in q.sources), None)
+        span_rank = next((n for n, h in enumerate(hits, 1) if h.source in q.sources and _overlaps(h.start, h.end, q)),
+                         None)
+        valid = True
+        for c in answer.citations:
+            if c.source not in texts:
+                texts[c.source] = assistant.document_text(c.source)
+            valid &= texts[c.source][c.start : c.end] == c.quote
+        cited = answer.citations
+        rows.append(Row(
+            q.id, q.question, list(q.answers), q.answerable, answer.answerable, answer.short_answer, answer.text,
+            float(answer.confidence), em, f1, contains_any, contains_all, bool(q.sources), q.start is not None,
+            source_rank, span_rank,
+            [asdict(c) for c in cited],
+            (sum(c.source in q.sources for c in cited) / len(cited)) if cited and q.sources else None,
+            (sum(c.source in q.sources and _overlaps(c.start, c.end, q) for c in cited) / len(cited))
+            if cited and q.start is not None else None,
+            valid, latency,
+        ))
+    return {"summary": summarize(rows, k, assistant), "rows": [asdict(r) for r in rows],
+            "threshold": fit_threshold(rows)}
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(float(np.mean(values)), 4) if values else None
+
+
+def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
+    """The headline figures of a run."""
+    has = [r for r in rows if r.answerable]
+    no = [r for r in rows if not r.answerable]
+    scored = [r for r in has if r.expected]
+    by_source = [r for r in has if r.has_sources]
+    by_span = [r for r in has if r.has_span]
+    latencies = [r.latency_ms for r in rows]
+    return {
+        "questions": len(rows), "answerable": len(has), "unanswerable": len(no), "k": k,
+        "recall@1_source": _mean([float(r.source_rank == 1) for r in by_source]),
+        f"recall@{k}_source": _mean([float(r.source_rank is not None) for r in by_source]),
+        "mrr_source": _mean([1 / r.source_rank if r.source_rank else 0.0 for r in by_source]),
+        "recall@1_span": _mean([float(r.span_rank == 1) for r in by_span]),
+        f"recall@{k}_span": _mean([float(r.span_rank is not None) for r in by_span]),
+        "mrr_span": _mean([1 / r.span_rank if r.span_rank else 0.0 for r in by_span]),
+        "has_ans_em": _mean([r.em for r in scored]),
+        "has_ans_f1": _mean([r.f1 for r in scored]),
+        "overall_f1": _mean([r.f1 for r in scored + no]),
+        "contains_any": _mean([float(r.contains_any) for r in scored]),
+        "contains_all": _mean([float(r.contains_all) for r in scored]),
+        "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
+        "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
+        "citation_precision_source": _mean([r.citation_in_source for r in rows if r.citation_in_source is not None]),
+        "citation_precision_span": _mean([r.citation_on_span for r in rows if r.citation_on_span is not None]),
+        "citation_validity": _mean([float(r.citations_valid) for r in rows]),
+        "latency_p50_ms": round(float(np.percentile(latencies, 50)), 1),
+        "latency_p95_ms": round(float(np.percentile(latencies, 95)), 1),
+        "latency_max_ms": round(float(np.max(latencies)), 1),
+        "index_seconds": round(assistant.last_refresh.seconds, 2),
+        "index_built": bool(assistant.last_refresh.embedded),
+        "passages": len(assistant.index.passages),
+    }
+
+
+def _correct(row: Row) -> bool:
+    """An answerable question answered with some expected answer in the text (or F1 >= 0.5)."""
+    return row.answerable and (row.contains_any or row.f1 >= 0.5 or (not row.expected and row.span_rank == 1))
+
+
+def fit_threshold(rows: list[Row]) -> dict:
+    """The confidence threshold that maximises correct decisions on this set: answer when confidence >=
+    threshold and the answer is right, abstain on unanswerable questions (and on answerable ones the
+    assistant would get wrong, which count as avoided errors)."""
+    points = sorted({r.confidence for r in rows if np.isfinite(r.confidence)})
+    if not points:
+        return {"threshold": None, "accuracy": None}
+    best = (-1.0, points[0])
+    for t in [points[0] - 1e-6, *points]:
+        accuracy = np.mean([(r.confidence >= t) == _correct(r) for r in rows if np.isfinite(r.confidence)])
+        best = max(best, (float(accuracy), t))
+    return {"threshold": round(best[1], 4), "accuracy": round(best[0], 4),
+            "note": "answer when confidence >= threshold; fitted on this set"}
+
+
+def _plots(report: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = report["rows"]
+    k = report["summary"]["k"]
+    made = []
+    ranked = [r for r in rows if r["answerable"] and (r["has_span"] or r["has_sources"])]
+    if ranked:
+        key = "span_rank" if all(r["has_span"] for r in ranked) else "source_rank"
+        xs = list(range(1, k + 1))
+        ys = [np.mean([r[key] is not None and r[key] <= x for r in ranked]) for x in xs]
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ax.plot(xs, ys, marker="o")
+        ax.set(xlabel="k", ylabel=f"recall@k ({key.split('_')[0]})", ylim=(0, 1), title="Retrieval recall@k")
+        ax.grid(alpha=0.3)
+        fig.tight_layout(); fig.savefig(out / "recall_at_k.png", dpi=100); plt.close(fig)
+        made.append("recall_at_k.png")
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.hist([r["latency_ms"] for r in rows], bins=30)
+    ax.set(xlabel="latency per question (ms)", ylabel="questions", title="Latency")
+    fig.tight_layout(); fig.savefig(out / "latency.png", dpi=100); plt.close(fig)
+    made.append("latency.png")
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    finite = [r for r in rows if np.isfinite(r["confidence"])]
+    for label, color, select in (("answerable, right", "tab:green", lambda r: r["answerable"] and r["contains_any"]),
+                                 ("answerable, wrong", "tab:orange", lambda r: r["answerable"] and not r["contains_any"]),
+                                 ("unanswerable", "tab:red", lambda r: not r["answerable"])):
+        values = [r["confidence"] for r in finite if select(r)]
+        if values:
+            ax.hist(values, bins=30, alpha=0.55, label=label, color=color)
+    threshold = report["threshold"].get("threshold")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle="--", label=f"fitted threshold {threshold:.2f}")
+    ax.set(xlabel="confidence", ylabel="questions", title="Confidence vs correctness")
+    ax.legend(fontsize=7)
+    fig.tight_layout(); fig.savefig(out / "confidence.png", dpi=100); plt.close(fig)
+    made.append("confidence.png")
+    return made
+
+
+def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
+    lines = ["# Evaluation report", "", "| metric | value |", "| --- | --- |"]
+    lines += [f"| {key} | {value} |" for key, value in report["summary"].items()]
+    t = report["threshold"]
+    lines += ["", f"Fitted abstention threshold: {t.get('threshold')} (decision accuracy {t.get('accuracy')}).", ""]
+    lines += [f"![{p}]({p})" for p in plots]
+    failures = sorted((r for r in report["rows"] if r["f1"] < 1.0 or (r["answerable"] and not r["contains_any"])),
+                      key=lambda r: (r["f1"], r["confidence"] if r["answerable"] else -r["confidence"]))
+    lines += ["", f"## Worst failures ({min(worst, len(failures))} of {len(failures)})", ""]
+    for r in failures[:worst]:
+        expected = " / ".join(r["expected"]) if r["answerable"] else "(not in the documents)"
+        got = r["short_answer"] or (r["text"][:200] if r["predicted_answerable"] else "(abstained)")
+        lines += [f"- **{r['question']}**", f"  - expected: {expected}", f"  - got: {got}"]
+        for c in r["citations"][:2]:
+            lines.append(f"  - cited {c['source']}:{c['start']}-{c['end']}: \"{c['quote'][:200]}\"")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: dict, out: Path) -> None:
+    """report.json, report.md and the PNG plots into out."""
+    out.mkdir(parents=True, exist_ok=True)
+    plots = _plots(report, out)
+    (out / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    (out / "report.md").write_text(_markdown(report, plots), encoding="utf-8")
+
+
+def evaluate_file(path: Path, assistant: Assistant, out: Path, k: int = 5) -> dict:
+    """Read path, evaluate, write the report to out; returns the report."""
+    report = evaluate(read_questions(path), assistant, k=k)
+    write_report(report, out)
+    return report
+
+
+def compare_reports(old: dict, new: dict) -> str:
+    """What improved and what regressed, overall and question by question (matched by id, then text)."""
+    lines = ["metric                         old        new"]
+    for key, value in new["summary"].items():
+        before = old["summary"].get(key)
+        if isinstance(value, (int, float)) and isinstance(before, (int, float)) and not isinstance(value, bool):
+            mark = "" if before == value else ("  +" if value > before else "  -")
+            lines.append(f"{key:28s} {before!s:>8} {value!s:>10}{mark}")
+    before = {r["id"] or r["question"]: r for r in old["rows"]}
+    improved, regressed = [], []
+    for row in new["rows"]:
+        prior = before.get(row["id"] or row["question"])
+        if prior is None:
+            continue
+        was, now = prior["f1"] + prior["contains_any"], row["f1"] + row["contains_any"]
+        if now > was:
+            improved.append(row["question"])
+        elif now < was:
+            regressed.append(row["question"])
+    lines.append(f"\nimproved ({len(improved)}):")
+    lines += [f"  + {q}" for q in improved]
+    lines.append(f"regressed ({len(regressed)}):")
+    lines += [f"  - {q}" for q in regressed]
+    return "\n".join(lines)
