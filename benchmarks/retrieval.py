@@ -23,6 +23,7 @@ VARIANTS = {
     "BM25 name keys only": dict(dense_weight=0.0, words_weight=0.0, rerank_depth=0),
     "RRF dense + words": dict(names_weight=0.0, rerank_depth=0),
     "RRF dense + words + names": dict(rerank_depth=0),
+    "RRF + sentence re-scoring, no name keys": dict(names_weight=0.0),
     "RRF + sentence re-scoring (default)": dict(),
 }
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock
 
-from index.chunk import Passage, chunk_document
+from index.chunk import Passage, chunk_document, split_sentences
 from index.documents import Document, LoadReport, Skipped, load_folder
 from index.embed import Embedder
 from index.lexical import LexicalIndex
@@ -27,7 +27,7 @@ from index.store import VectorStore
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -82,18 +82,32 @@ class Index:
     chunking: Chunking
     lexical_words: LexicalIndex
     lexical_names: LexicalIndex
+    sentence_vectors: np.ndarray  # float16, the sentences of passage i at rows sentence_offsets[i]:[i + 1]
+    sentence_offsets: np.ndarray
     store: VectorStore = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.passages) != len(self.vectors):
             raise CorruptIndexError(f"{len(self.passages)} passages but {len(self.vectors)} vectors")
+        if len(self.sentence_offsets) != len(self.passages) + 1 or self.sentence_offsets[-1] != len(self.sentence_vectors):
+            raise CorruptIndexError("sentence vectors do not match the passages")
         self.store = VectorStore(self.vectors)
 
     @classmethod
-    def from_parts(cls, passages, vectors, documents, model, chunking) -> Index:
+    def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts) -> Index:
         texts = [p.text for p in passages]
+        offsets = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
         return cls(passages, vectors, documents, model, chunking,
-                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True))
+                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True), sentence_vectors, offsets)
+
+    def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Document offsets of passage row's sentences and their (float16) vectors."""
+        p = self.passages[row]
+        spans = [(p.start + s, p.start + e) for s, e in split_sentences(p.text)]
+        lo, hi = int(self.sentence_offsets[row]), int(self.sentence_offsets[row + 1])
+        if hi - lo != len(spans):
+            raise CorruptIndexError(f"passage {p.id}: {len(spans)} sentences but {hi - lo} sentence vectors")
+        return spans, self.sentence_vectors[lo:hi]
 
 
 def _sha256(path: Path) -> str:
@@ -122,6 +136,8 @@ def save_index(index: Index, folder: Path) -> Path:
     shutil.rmtree(generation, ignore_errors=True)
     generation.mkdir()
     np.save(generation / "vectors.npy", index.vectors, allow_pickle=False)
+    np.save(generation / "sentence_vectors.npy", index.sentence_vectors, allow_pickle=False)
+    np.save(generation / "sentence_offsets.npy", index.sentence_offsets, allow_pickle=False)
     with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
         for p in index.passages:
             handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
@@ -186,14 +202,42 @@ def load_index(folder: str | Path) -> Index:
         return Index(
             passages, vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
             LexicalIndex.load(generation / "bm25-words"), LexicalIndex.load(generation / "bm25-names"),
+            np.load(generation / "sentence_vectors.npy", allow_pickle=False),
+            np.load(generation / "sentence_offsets.npy", allow_pickle=False),
         )
     except (ValueError, TypeError, KeyError, OSError) as error:
         raise CorruptIndexError(f"cannot load index at {folder}: {error}") from error
 
 
+@dataclass(frozen=True)
+class _Embedded:
+    """Passages with their vectors and their sentences' vectors (counts[i] sentences for passage i)."""
+
+    passages: list[Passage]
+    vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_counts: list[int]
+
+    def select(self, rows: list[int]) -> _Embedded:
+        offsets = np.concatenate([[0], np.cumsum(self.sentence_counts)]).astype(np.int64)
+        pieces = [np.arange(offsets[i], offsets[i + 1]) for i in rows]
+        sentence_rows = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        return _Embedded([self.passages[i] for i in rows], self.vectors[rows], self.sentence_vectors[sentence_rows],
+                         [self.sentence_counts[i] for i in rows])
+
+    @staticmethod
+    def join(parts: list[_Embedded], dimension: int) -> _Embedded:
+        return _Embedded(
+            [p for part in parts for p in part.passages],
+            np.concatenate([part.vectors for part in parts]).reshape(-1, dimension).astype(np.float32),
+            np.concatenate([part.sentence_vectors for part in parts]).reshape(-1, dimension).astype(np.float16),
+            [c for part in parts for c in part.sentence_counts],
+        )
+
+
 def _embed_documents(
     documents: list[Document], embedder: Embedder, chunking: Chunking
-) -> tuple[list[Passage], np.ndarray, dict[str, DocumentInfo]]:
+) -> tuple[_Embedded, dict[str, DocumentInfo]]:
     passages: list[Passage] = []
     infos: dict[str, DocumentInfo] = {}
     now = time.time()
@@ -202,8 +246,15 @@ def _embed_documents(
         passages.extend(chunks)
         infos[doc.source] = DocumentInfo(doc.source, doc.sha256, len(doc.text.encode("utf-8")), len(chunks), now,
                                          doc.encoding)
-    vectors = embedder.encode([p.text for p in passages], show_progress=len(passages) > 2000)
-    return passages, vectors, infos
+    sentences = [[p.text[s:e] for s, e in split_sentences(p.text)] for p in passages]
+    unique = list(dict.fromkeys(t for group in sentences for t in group))
+    texts = [p.text for p in passages] + unique
+    vectors = embedder.encode(texts, show_progress=len(texts) > 2000)
+    position = {t: len(passages) + i for i, t in enumerate(unique)}
+    sentence_rows = [position[t] for group in sentences for t in group]
+    embedded = _Embedded(passages, vectors[: len(passages)], vectors[sentence_rows].astype(np.float16),
+                         [len(group) for group in sentences])
+    return embedded, infos
 
 
 def refresh_index(
@@ -230,15 +281,17 @@ def refresh_index(
     if old is not None and not todo and not removed:
         report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
         return old, report
-    new_passages, new_vectors, new_infos = _embed_documents(todo, embedder, chunking)
-    rows = [i for i, p in enumerate(old.passages) if p.source in keep] if old else []
-    passages = [old.passages[i] for i in rows] + new_passages if old else new_passages
-    vectors = np.concatenate([old.vectors[rows], new_vectors]) if old else new_vectors
+    new, new_infos = _embed_documents(todo, embedder, chunking)
+    parts = [new]
+    if old is not None:
+        previous = _Embedded(old.passages, old.vectors, old.sentence_vectors, np.diff(old.sentence_offsets).tolist())
+        parts.insert(0, previous.select([i for i, p in enumerate(old.passages) if p.source in keep]))
+    joined = _Embedded.join(parts, embedder.dimension)
+    order = sorted(range(len(joined.passages)), key=lambda i: (joined.passages[i].source, joined.passages[i].start))
+    joined = joined.select(order)
     infos = {s: old_docs[s] for s in keep} | new_infos
-    order = sorted(range(len(passages)), key=lambda i: (passages[i].source, passages[i].start))
-    passages = [passages[i] for i in order]
-    vectors = np.ascontiguousarray(vectors[order], dtype=np.float32).reshape(len(order), embedder.dimension)
-    index = Index.from_parts(passages, vectors, dict(sorted(infos.items())), embedder.name, chunking)
+    index = Index.from_parts(joined.passages, np.ascontiguousarray(joined.vectors), dict(sorted(infos.items())),
+                             embedder.name, chunking, joined.sentence_vectors, joined.sentence_counts)
     save_index(index, folder)
     report = RefreshReport(sorted(d.source for d in todo), sorted(keep), removed, docs.skipped, reason,
                            time.time() - started)

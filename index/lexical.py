@@ -56,18 +56,26 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._size
 
+    def variants(self, token: str) -> list[str]:
+        """The indexed tokens that stand for token: itself if indexed, else near spellings (when fuzzy)."""
+        if not token or not self._size:
+            return []
+        if token in self._bm25.vocab_dict:
+            return [token]
+        return similar_keys(token, self._vocabulary) if self.fuzzy else []
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of an indexed token (as for an unseen token when absent)."""
+        df = 0
+        token_id = self._bm25.vocab_dict.get(token) if self._size else None
+        indptr = self._bm25.scores["indptr"] if self._size else None
+        if token_id is not None and token_id < len(indptr) - 1:
+            df = int(indptr[token_id + 1] - indptr[token_id])
+        return float(np.log(1 + (self._size - df + 0.5) / (df + 0.5)))
+
     def expand(self, query: str) -> list[str]:
         """The query's tokens as searched: known ones kept, unknown ones replaced by near spellings."""
-        tokens = TOKENIZERS[self.kind](query)
-        known = self._bm25.vocab_dict if self._size else {}
-        expanded: list[str] = []
-        for token in tokens:
-            if not token:
-                continue
-            if token in known:
-                expanded.append(token)
-            elif self.fuzzy:
-                expanded.extend(similar_keys(token, self._vocabulary))
+        expanded = [v for token in TOKENIZERS[self.kind](query) for v in self.variants(token)]
         return list(dict.fromkeys(expanded))
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -49,7 +49,7 @@ def read_questions(path: Path) -> list[EvalQuestion]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        where = f"{path}:{number}"
+        where = f"{path}, line {number}"
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
@@ -157,6 +157,7 @@ def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, pr
 
     texts: dict[str, str] = {}
     rows: list[Row] = []
+    assistant.ask(questions[0].question, k=k)  # warm-up: model loading is not question latency
     for q in tqdm(questions, desc="questions", disable=not progress, unit="q"):
         started = time.perf_counter()
         answer = assistant.ask(q.question, k=k)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
-from index import Embedder, Index, split_sentences
-from index.lexical import key_tokens
+from index import Embedder, Index
+from index.lexical import LexicalIndex, key_tokens
 
 
 @dataclass(frozen=True)
@@ -19,8 +18,9 @@ class RetrievalSettings:
     rrf_k: the reciprocal-rank-fusion constant; fused = sum(weight / (rrf_k + rank)).
     dense_weight, words_weight, names_weight: each retriever's weight in the fusion.
     rerank_depth: how many fused candidates are re-scored sentence by sentence (0 turns it off).
-    fused_weight, sentence_weight, overlap_weight: the final score's mix of the normalised fused score,
-    the best sentence's cosine with the question, and that sentence's share of the question's words.
+    fused_weight, sentence_weight, overlap_weight, passage_weight: the final score's mix of the normalised
+    fused score, the best sentence's cosine with the question, that sentence's IDF-weighted share of the
+    question's words, and the whole passage's cosine with the question.
     """
 
     candidates: int = 50
@@ -31,7 +31,8 @@ class RetrievalSettings:
     rerank_depth: int = 20
     fused_weight: float = 0.5
     sentence_weight: float = 1.0
-    overlap_weight: float = 0.5
+    overlap_weight: float = 1.0
+    passage_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,32 +98,37 @@ def reciprocal_rank_fusion(
     return fused
 
 
-def word_overlap(question_keys: set[str], text: str) -> float:
-    """Share of the question's content words (as name keys) that occur in text."""
-    if not question_keys:
-        return 0.0
-    return len(question_keys & set(key_tokens(text))) / len(question_keys)
+@dataclass(frozen=True)
+class QueryTerms:
+    """The question's content words as name keys, each with the indexed spellings that count as it and
+    an IDF weight, so that rare words (names) weigh more than common ones."""
+
+    groups: tuple[frozenset[str], ...]
+    weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, question: str, names: LexicalIndex) -> QueryTerms:
+        groups, weights = [], []
+        for key in dict.fromkeys(key_tokens(question)):
+            variants = frozenset([key, *names.variants(key)])
+            groups.append(variants)
+            weights.append(max(names.idf(v) for v in variants))
+        return cls(tuple(groups), tuple(weights))
+
+    def overlap(self, text: str) -> float:
+        """IDF-weighted share of the question's words that text contains (in any accepted spelling)."""
+        total = sum(self.weights)
+        if not total:
+            return 0.0
+        keys = set(key_tokens(text))
+        return sum(w for group, w in zip(self.groups, self.weights) if group & keys) / total
 
 
 class Retriever:
-    """Ranks an index's passages for a question. Thread-safe; caches sentence vectors it computes."""
+    """Ranks an index's passages for a question. Stateless after construction, so thread-safe."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: RetrievalSettings = RetrievalSettings()):
         self.index, self.embedder, self.settings = index, embedder, settings
-        self._sentence_cache: dict[tuple[str, int, int], np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def _sentence_vectors(self, spans: list[tuple[str, int, int, str]]) -> np.ndarray:
-        with self._lock:
-            missing = [s for s in spans if s[:3] not in self._sentence_cache]
-        if missing:
-            vectors = self.embedder.encode([s[3] for s in missing])
-            with self._lock:
-                if len(self._sentence_cache) > 200_000:
-                    self._sentence_cache.clear()
-                self._sentence_cache.update({s[:3]: v for s, v in zip(missing, vectors)})
-        with self._lock:
-            return np.stack([self._sentence_cache[s[:3]] for s in spans])
 
     def retrieve(self, question: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The k best passages for question, best first, each with its trace and scored sentences."""
@@ -150,6 +156,9 @@ class Retriever:
         for i in candidates:
             best = max(sentences.get(i, ()), key=lambda s: s.score, default=None)
             final = settings.fused_weight * fused[i] / top_fused + (best.score if best else 0.0)
+            if settings.passage_weight:
+                final += settings.passage_weight * float(index.vectors[i] @ query_vector)
+
             if not settings.rerank_depth:
                 final = fused[i]
             p = index.passages[i]
@@ -162,19 +171,17 @@ class Retriever:
         return hits[:k]
 
     def _score_sentences(self, question: str, query_vector: np.ndarray, rows: list[int]) -> dict[int, list[Sentence]]:
-        spans, owners = [], []
-        for i in rows:
-            p = self.index.passages[i]
-            for s, e in split_sentences(p.text):
-                spans.append((p.source, p.start + s, p.start + e, p.text[s:e]))
-                owners.append(i)
-        if not spans:
-            return {}
-        similarities = self._sentence_vectors(spans) @ query_vector
-        question_keys = set(key_tokens(question))
+        terms = QueryTerms.of(question, self.index.lexical_names)
         result: dict[int, list[Sentence]] = {}
-        for (source, start, end, text), owner, sim in zip(spans, owners, similarities.tolist()):
-            overlap = word_overlap(question_keys, text)
-            score = self.settings.sentence_weight * sim + self.settings.overlap_weight * overlap
-            result.setdefault(owner, []).append(Sentence(start, end, text, sim, overlap, score))
+        for row in rows:
+            p = self.index.passages[row]
+            spans, vectors = self.index.passage_sentences(row)
+            similarities = (vectors.astype(np.float32) @ query_vector).tolist()
+            scored = []
+            for (start, end), sim in zip(spans, similarities):
+                text = p.text[start - p.start : end - p.start]
+                overlap = terms.overlap(text)
+                score = self.settings.sentence_weight * sim + self.settings.overlap_weight * overlap
+                scored.append(Sentence(start, end, text, sim, overlap, score))
+            result[row] = scored
         return result

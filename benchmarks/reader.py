@@ -1,0 +1,115 @@
+"""Reader benchmark: SQuAD-style reading of the gold paragraph on squad-dev, and reading latency.
+
+Run: ``python -m benchmarks.reader [--weights FILE ...] [--curve WORK_DIR]``. For each weights file it
+reports HasAns EM/F1 (the best span, ignoring the null score), the ROC AUC with which the null-score
+margin separates answerable from unanswerable questions, and ms to read 3 passages. ``--curve`` also
+scores every snapshot of a training run and draws loss and dev F1 to a PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from qa.evaluate import normalize, token_f1
+from qa.reader import SHIPPED_WEIGHTS, PassageRef, Reader
+
+SQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "squad-dev"
+
+
+def roc_auc(positive: list[float], negative: list[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    pos, neg = np.asarray(positive)[:, None], np.asarray(negative)[None, :]
+    return float(((pos > neg).sum() + 0.5 * (pos == neg).sum()) / (pos.size * neg.size))
+
+
+def score_reader(reader: Reader, squad: Path = SQUAD, limit: int = 0) -> dict:
+    rows = [json.loads(line) for line in (squad / "questions.jsonl").read_text().splitlines() if line.strip()]
+    rows = rows[: limit or None]
+    texts: dict[str, str] = {}
+    ems, f1s, margins_has, margins_no = [], [], [], []
+    for batch_start in range(0, len(rows), 32):
+        batch = rows[batch_start : batch_start + 32]
+        for row in batch:
+            if row["source"] not in texts:
+                texts[row["source"]] = (squad / "docs" / row["source"]).read_text(encoding="utf-8")
+            paragraph = texts[row["source"]][row["start"] : row["end"]]
+            span = reader.read(row["question"], [PassageRef(row["source"], row["start"], paragraph)])[0]
+            if row["answerable"]:
+                predicted = span.text if span else ""
+                ems.append(max(float(normalize(predicted) == normalize(a)) for a in row["answers"]))
+                f1s.append(max(token_f1(predicted, a) for a in row["answers"]))
+                margins_has.append(span.margin if span else -1e9)
+            else:
+                margins_no.append(span.margin if span else -1e9)
+    return {"has_ans_em": 100 * float(np.mean(ems)), "has_ans_f1": 100 * float(np.mean(f1s)),
+            "null_auc": roc_auc(margins_has, margins_no), "answerable": len(ems), "unanswerable": len(margins_no)}
+
+
+def read_latency(reader: Reader, repeats: int = 20) -> float:
+    """Median ms to read the top 3 seed passages for a question (after one warm-up)."""
+    from index import chunk_document, load_folder
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    passages = [p for d in load_folder(seeds).documents for p in chunk_document(d)][:3]
+    refs = [PassageRef(p.source, p.start, p.text) for p in passages]
+    reader.read("Who was arrested in Moscow?", refs)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        reader.read("Who was arrested in Moscow?", refs)
+        times.append(1000 * (time.perf_counter() - started))
+    return float(np.median(times))
+
+
+def plot_curve(work_dir: Path, points: list[tuple[int, float]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    log = [json.loads(line) for line in (work_dir / "train_log.jsonl").read_text().splitlines()]
+    steps = np.array([r["step"] for r in log])
+    loss = np.convolve([r["loss"] for r in log], np.ones(20) / 20, mode="same")
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(steps, loss, color="tab:blue", label="training loss (20-step mean)")
+    ax.set(xlabel="step (batch of 32 windows)", ylabel="loss")
+    twin = ax.twinx()
+    twin.plot([p[0] for p in points], [p[1] for p in points], "o-", color="tab:red", label="squad-dev HasAns F1")
+    twin.set(ylabel="dev F1", ylim=(0, 100))
+    fig.legend(loc="upper center", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--weights", nargs="*", type=Path, default=[SHIPPED_WEIGHTS])
+    parser.add_argument("--curve", type=Path, help="training work dir: score its snapshots, draw the curve")
+    parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
+    parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
+    args = parser.parse_args()
+    weights = list(args.weights)
+    if args.curve:
+        weights = sorted((args.curve / "snapshots").glob("step_*.safetensors"))
+    points = []
+    for path in weights:
+        reader = Reader(path)
+        scores = score_reader(reader, limit=args.limit)
+        scores["read_3_passages_ms"] = read_latency(reader)
+        print(f"{path}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
+              flush=True)
+        if path.name.startswith("step_"):
+            points.append((int(path.stem.split("_")[1]), scores["has_ans_f1"]))
+    if args.curve and points:
+        plot_curve(args.curve, points, args.plot)
+        print(f"curve written to {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
