@@ -62,3 +62,127 @@ def test_chat_in_a_real_browser(app_url, tmp_path):
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
         page.screenshot(path=str(tmp_path / "chat.png"))
         browser.close()
+
+
+@pytest.fixture()
+def private_app(tmp_path, embedder, reader):
+    """An app over its own copy of the seeds, for tests that upload and remove documents."""
+    from qa import Assistant
+    from tests.conftest import SEEDS
+    from ui.app import CSS, build_app
+
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    assistant = Assistant.open(docs, tmp_path / "idx", embedder=embedder, reader=reader)
+    port = free_port()
+    demo = build_app(assistant)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    yield f"http://127.0.0.1:{port}/", assistant
+    demo.close()
+
+
+def _browser(p):
+    return p.chromium.launch(
+        executable_path=shutil.which("chromium"),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+              "--disable-sync"],
+    )
+
+
+@pytest.mark.browser
+def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, assistant = private_app
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "The harbour master of Valparaiso is Ignacio Quintana. "
+        '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> He keeps the keys.',
+        encoding="utf-8",
+    )
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # phone-width screen
+        page.goto(url)
+        box = page.locator("#question textarea")
+        box.fill("Who was arrested in Moscow?")
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=arrested two Belarusians in Moscow", timeout=60000)
+        box.fill("Which of them is a US citizen?")
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=Searched for:", timeout=60000)
+        assert "US citizen" in page.locator("#chat").inner_text()
+
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("#upload input[type=file]").set_input_files(str(hostile))
+        page.wait_for_selector("#status textarea", timeout=20000)
+        page.wait_for_function("document.querySelector('#status textarea').value.includes('added hostile.txt')",
+                               timeout=60000)
+        assert "hostile.txt" in assistant.index.documents
+        page.get_by_role("tab", name="Chat").click()
+        box.fill("Who is the harbour master of Valparaiso?")
+        box.press("Enter")
+        page.wait_for_selector("#viewer >> text=hostile.txt", timeout=60000)
+        viewer = page.locator("#viewer").inner_text()
+        assert "<script>window.__xss = 1</script>" in viewer  # shown as text, not run
+        assert page.evaluate("window.__xss") is None
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+
+        page.get_by_role("tab", name="Documents").click()
+        page.get_by_label("Document to remove").click()
+        page.get_by_role("option", name="hostile.txt").click()
+        page.get_by_role("button", name="Remove from index").click()
+        page.wait_for_function("document.querySelector('#status textarea').value.includes('removed hostile.txt')",
+                               timeout=60000)
+        browser.close()
+    assert "hostile.txt" not in assistant.index.documents
+    assert (assistant.docs_dir / ".removed" / "hostile.txt").exists()  # moved aside, never deleted
+
+
+def test_twenty_concurrent_users(app_url):
+    import concurrent.futures
+
+    from index.names import name_key
+
+    questions = [("Who was arrested in Moscow?", True), ("What is the capital of Australia?", False),
+                 ("Who is Lukashenka's press secretary?", True)]
+    deadline = time.time() + 25
+
+    def user(n: int) -> list[float]:
+        client = Client(app_url, verbose=False)
+        latencies = []
+        i = n
+        while time.time() < deadline:
+            question, answerable = questions[i % len(questions)]
+            started = time.time()
+            result = client.predict(question, 5, api_name="/ask")
+            latencies.append(time.time() - started)
+            assert result["answerable"] is answerable, (question, result["text"])
+            if question.startswith("Who was arrested"):
+                assert name_key("Feduto") in {name_key(w) for w in result["text"].split()}
+            i += 1
+        return latencies
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(user, range(20)))
+    latencies = sorted(t for r in results for t in r)
+    assert all(results), "every user got at least one answer"
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"\n20 users: {len(latencies)} answers, p50 {latencies[len(latencies) // 2]:.2f}s, p95 {p95:.2f}s")
+
+
+def test_memory_does_not_grow_over_1000_questions(assistant):
+    def rss_mb() -> float:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+    questions = ["Who was arrested in Moscow?", "What is the population of Minsk?", "Where is Tichanovskaya?",
+                 "Who is Lukashenka's press secretary?", "What was seized during the joint exercise?"]
+    for q in questions * 10:
+        assistant.ask(q)
+    before = rss_mb()
+    for i in range(1000):
+        assistant.ask(questions[i % len(questions)])
+    after = rss_mb()
+    print(f"\nRSS before {before:.0f} MB, after 1,000 questions {after:.0f} MB")
+    assert after - before < 40

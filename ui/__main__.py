@@ -22,11 +22,6 @@ def main(argv: list[str] | None = None) -> int:
     from qa import Assistant
     from ui.app import CSS, build_app
 
-    try:
-        assistant = Assistant.open(args.docs, args.index_dir)
-    except (EmptyFolderError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     auth = None
     if args.auth:
         user, _, password = args.auth.partition(":")
@@ -37,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: serving on {args.host} without authentication: anyone who can reach this machine "
               "can read your documents. Use --auth USER:PASSWORD.", file=sys.stderr)
+    try:
+        assistant = Assistant.open(args.docs, args.index_dir)
+    except (EmptyFolderError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"indexed {len(assistant.index.documents)} documents; open http://{args.host}:{args.port}", flush=True)
     build_app(assistant).launch(server_name=args.host, server_port=args.port, auth=auth, css=CSS,
                                 show_error=True, footer_links=["api"])

@@ -79,7 +79,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         except InvalidQuestionError as error:
             history += [{"role": "user", "content": message or ""}, {"role": "assistant", "content": f"⚠️ {error}"}]
             return history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), ""
-        reply = answer_markdown(answer, searched)
+        reply = answer_markdown(answer, asked=message)
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
         turns.append({"question": searched, "answer": answer.short_answer or "", "citations": [asdict(c) for c in answer.citations]})
         labels = [citation_label(n, c) for n, c in enumerate(answer.citations, start=1)]
@@ -145,8 +145,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             table = gr.Dataframe(documents_table(assistant), headers=["file", "bytes", "passages", "indexed"],
                                  interactive=False, elem_id="documents")
             files = gr.File(label="Add .txt or .md files", file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
-                            type="filepath")
-            status = gr.Textbox(label="Status", interactive=False)
+                            type="filepath", elem_id="upload")
+            status = gr.Textbox(label="Status", interactive=False, elem_id="status")
             with gr.Row():
                 choice = gr.Dropdown(list(assistant.index.documents), label="Document to remove")
                 remove_button = gr.Button("Remove from index")
@@ -157,4 +157,5 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         remove_button.click(remove, choice, [table, status, choice], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
+    demo.queue(default_concurrency_limit=4)
     return demo

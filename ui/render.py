@@ -10,12 +10,13 @@ import html
 from qa import Answer, Citation, Hit
 
 
-def answer_markdown(answer: Answer, searched: str | None = None) -> str:
+def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     """The chat reply: short answer, quoted evidence with [n] markers and file names, or "not found"
-    with the closest passages."""
+    with the closest passages. When the question searched differs from the one asked (a follow-up made
+    standalone), it is shown first."""
     parts: list[str] = []
-    if searched and searched != answer.question:
-        parts.append(f"*Searched for:* {html.escape(searched)}")
+    if asked and " ".join(asked.split()) != answer.question:
+        parts.append(f"*Searched for:* {html.escape(answer.question)}")
     if not answer.answerable:
         parts.append("**I could not find this in the documents.**")
         if answer.hits:

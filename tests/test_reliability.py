@@ -1,0 +1,96 @@
+"""Crash safety, concurrent processes, hostile uploads and load: each failure mode the issue lists."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from index import load_index
+from tests.conftest import ROOT
+
+BUILD = """
+import sys
+from index import Embedder, open_index
+open_index(sys.argv[1], sys.argv[2], Embedder())
+print("done", flush=True)
+"""
+
+
+def _corpus(folder, count: int, salt: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        sentences = " ".join(f"Report {i}{salt} mentions river number {i * 7 + j} near town {j}." for j in range(40))
+        (folder / f"doc{i:03d}.txt").write_text(sentences, encoding="utf-8")
+
+
+def _build(docs, index_dir) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", BUILD, str(docs), str(index_dir)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_refresh_leaves_a_loadable_consistent_index(tmp_path):
+    docs, index_dir = tmp_path / "docs", tmp_path / "idx"
+    _corpus(docs, 20)
+    assert _build(docs, index_dir).wait(timeout=300) == 0
+    before = load_index(index_dir)
+    _corpus(docs, 60, salt="b")  # every document changes: a long refresh to interrupt
+    for delay in (1.0, 3.0, 6.0, 9.0):
+        process = _build(docs, index_dir)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        index = load_index(index_dir)  # never raises: the manifest always names a complete generation
+        sources = {p.source for p in index.passages}
+        assert sources == set(index.documents)
+        assert index.passages == before.passages or len(index.documents) == 60
+    assert _build(docs, index_dir).wait(timeout=300) == 0
+    assert len(load_index(index_dir).documents) == 60
+
+
+@pytest.mark.slow
+def test_two_processes_opening_one_index_do_not_corrupt_it(tmp_path):
+    docs, index_dir = tmp_path / "docs", tmp_path / "idx"
+    _corpus(docs, 15)
+    first, second = _build(docs, index_dir), _build(docs, index_dir)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    index = load_index(index_dir)
+    assert len(index.documents) == 15
+    assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+def test_no_pickle_is_loaded_from_the_index(assistant):
+    for path in assistant.index_dir.rglob("*"):
+        if path.is_file():
+            assert path.suffix in {".json", ".jsonl", ".npy", ".lock", ""} or path.name.startswith("."), path
+    for path in assistant.index_dir.rglob("*.npy"):
+        import numpy as np
+
+        np.load(path, allow_pickle=False)  # raises if the file holds Python objects
+
+
+def test_upload_names_cannot_escape_the_folder():
+    from ui.app import safe_upload_name
+
+    assert safe_upload_name("../../etc/evil.txt") == "evil.txt"
+    assert safe_upload_name("..\\..\\win.md") == "win.md"
+    assert safe_upload_name("a b<c>.txt") == "a b_c_.txt"
+    assert safe_upload_name(".hidden.txt") == "hidden.txt"
+    for bad, message in (("..", "unusable"), ("/", "unusable"), ("x.exe", "only .txt, .md")):
+        with pytest.raises(ValueError, match=message):
+            safe_upload_name(bad)
+
+
+def test_binding_everywhere_without_auth_warns(tmp_path):
+    env = dict(os.environ, DOCQA_AUTH="")
+    result = subprocess.run([sys.executable, "-m", "ui", "--docs", str(tmp_path), "--host", "0.0.0.0"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2  # the empty folder stops it before it serves anything
+    assert "without authentication" in result.stderr
+    assert "no readable .txt or .md documents" in result.stderr
