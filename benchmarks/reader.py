@@ -92,19 +92,21 @@ def main() -> None:
     parser.add_argument("--weights", nargs="*", type=Path, default=[SHIPPED_WEIGHTS])
     parser.add_argument("--curve", type=Path, help="training work dir: score its snapshots, draw the curve")
     parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
+    parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization")
     parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
     args = parser.parse_args()
     weights = list(args.weights)
     if args.curve:
         weights = sorted((args.curve / "snapshots").glob("step_*.safetensors"))
     points = []
-    for path in weights:
-        reader = Reader(path)
+    runs = [(path, False) for path in weights] + ([(weights[-1], True)] if args.quantize else [])
+    for path, quantize in runs:
+        reader = Reader(path, quantize=quantize)
         scores = score_reader(reader, limit=args.limit)
         scores["read_3_passages_ms"] = read_latency(reader)
-        print(f"{path}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
+        print(f"{path}{' (int8)' if quantize else ''}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
               flush=True)
-        if path.name.startswith("step_"):
+        if path.name.startswith("step_") and not quantize:
             points.append((int(path.stem.split("_")[1]), scores["has_ans_f1"]))
     if args.curve and points:
         plot_curve(args.curve, points, args.plot)

@@ -3,10 +3,11 @@ an honest "not in the documents". Never writes text that is not quoted from the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.lexical import key_tokens
-from qa.reader import PassageRef, Reader
+from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
 NOT_FOUND = "The documents do not answer this question."
@@ -101,9 +102,49 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
     return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "", best.score)
 
 
+_NAME = r"(?:[A-Z][\w'\u2019-]*\.?\s?)+"
+# "A and the lawyer B", "A, B and C": a comma continues a list only when another name and "and" follow.
+_AFTER = re.compile(
+    r"(?:\s+(?:and|&)\s+|,\s*(?:and\s+)?(?=(?:the\s+)?(?:[a-z]+\s+){0,3}?" + _NAME + r"(?:,|\s+and\s)))"
+    r"(?:the\s+)?(?:[a-z]+\s+){0,3}?(" + _NAME + r")"
+)
+_BEFORE = re.compile(r"(" + _NAME + r")\s+(?:and|&)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?$")
+
+
+_ASKS_FOR_NAMES = re.compile(r"^\s*(?:who|whom)\b|\b(?:which|what)\s+(?!does\b|is\b|was\b|has\b)\w+s\b", re.I)
+
+
+def asks_for_names(question: str) -> bool:
+    """Who/whom questions and "which/what <plural noun>" questions, whose answer may be a list of names."""
+    return bool(_ASKS_FOR_NAMES.search(question))
+
+
+def extend_to_list(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a name span [start, end) of text to the coordinated names around it ("A and the lawyer B",
+    "A, B and C"), so that a question about several people gets all of them. Other spans are returned as
+    they are."""
+    if not re.fullmatch(_NAME, text[start:end].strip() + " "):
+        return start, end
+    while (match := _AFTER.match(text, end)) and match.group(1).strip():
+        end = match.start(1) + len(match.group(1).rstrip())
+    while (match := _BEFORE.search(text, 0, start)) and match.group(1).strip():
+        start = match.start(1)
+    return start, end
+
+
+def _alternative(best: Span, answer_keys: set[str], candidates: list[tuple[Span, Hit]], threshold: float):
+    """A confident span from another document that names something else: the sources disagree."""
+    for span, hit in sorted(candidates, key=lambda c: -c[0].margin):
+        if span.source != best.source and span.margin >= threshold and not answer_keys & set(key_tokens(span.text)):
+            return span, hit
+    return None
+
+
 def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings: AnswerSettings) -> Answer:
-    """The reader's best span across the top hits, its sentence as evidence, and every other retrieved
-    sentence that names the same answer (corroboration, spelling-tolerant) as further citations."""
+    """The reader's best span across the top hits (widened to a list of names where the sentence
+    coordinates them), its sentence as evidence, every other retrieved sentence that names the same
+    answer (corroboration, spelling-tolerant), and a confident different answer from another document
+    when there is one (disagreement)."""
     read = hits[: settings.read_depth]
     spans = reader.read(question, [PassageRef(h.source, h.start, h.text) for h in read])
     candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
@@ -114,8 +155,12 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
     if best.margin < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
         return not_found(question, hits, best.margin)
+    local_start, local_end = best.start - evidence.start, best.end - evidence.start
+    if asks_for_names(question):
+        local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
+    short = evidence.text[local_start:local_end]
     citations = [_cite(evidence, best_hit.source)]
-    answer_keys = set(key_tokens(best.text))
+    answer_keys = set(key_tokens(short))
     for hit in hits:
         for sentence in hit.sentences:
             if len(citations) >= settings.max_evidence:
@@ -123,8 +168,15 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
             cited = any(c.source == hit.source and c.start == sentence.start for c in citations)
             if not cited and _mentions(answer_keys, sentence) and sentence.similarity >= settings.min_similarity:
                 citations.append(_cite(sentence, hit.source))
-    return Answer(question, _render(best.text, citations), True, tuple(citations), tuple(hits), best.text,
-                  best.margin)
+    text = _render(short, citations)
+    other = _alternative(best, answer_keys, candidates, settings.reader_threshold)
+    if other is not None:
+        span, hit = other
+        sentence = _sentence_of(hit, span.start, span.end)
+        if sentence is not None:
+            citations.append(_cite(sentence, hit.source))
+            text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
+    return Answer(question, text, True, tuple(citations), tuple(hits), short, best.margin)
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:

@@ -7,19 +7,18 @@ import re
 _REFERS_BACK = re.compile(
     r"\b(he|she|they|them|him|his|her|hers|their|theirs|it|its|this|that|these|those|the two|both)\b", re.I
 )
-_NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+")
 
 
 def standalone_question(question: str, turns: list[dict]) -> str:
     """question, or question plus the previous turn's answer (or question) in brackets when it refers
-    back with a pronoun and names nobody itself.
+    back with a pronoun ("Which of them...?", "What is his job?").
 
     Example:
         >>> standalone_question("Which of them is a US citizen?", [{"question": "Who was arrested?", "answer": "A and B"}])
         'Which of them is a US citizen? (A and B)'
     """
     text = " ".join(question.split())
-    if not turns or not _REFERS_BACK.search(text) or _NAMED.search(text):
+    if not turns or not _REFERS_BACK.search(text):
         return text
     previous = turns[-1]
     context = previous.get("answer") or previous.get("question", "")

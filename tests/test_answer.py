@@ -1,0 +1,41 @@
+import pytest
+
+from qa.answer import asks_for_names, extend_to_list
+from qa.followup import standalone_question
+
+SENTENCE = "Police in Lyon detained the chemist Marie Dubois and the pilot Jean Martin, who is also Swiss."
+
+
+@pytest.mark.parametrize("name", ["Marie Dubois", "Jean Martin"])
+def test_a_name_widens_to_the_coordinated_list(name):
+    start = SENTENCE.index(name)
+    s, e = extend_to_list(SENTENCE, start, start + len(name))
+    assert SENTENCE[s:e] == "Marie Dubois and the pilot Jean Martin"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [("In Spain, Italy and Greece, farmers protested.", "Spain", "Spain, Italy and Greece"),
+     ("Lyon, the third city, is old.", "Lyon", "Lyon"),
+     ("the chemist detained 40 people", "40 people", "40 people")],
+)
+def test_only_lists_are_widened(text, word, expected):
+    start = text.index(word)
+    s, e = extend_to_list(text, start, start + len(word))
+    assert text[s:e] == expected
+
+
+def test_list_questions():
+    assert asks_for_names("Who was detained in Lyon?")
+    assert asks_for_names("Which countries protested?")
+    assert not asks_for_names("Where were they detained?")
+    assert not asks_for_names("What does the chemist do?")
+
+
+def test_follow_up_questions_borrow_the_previous_answer():
+    turns = [{"question": "Who was detained in Lyon?", "answer": "Marie Dubois and Jean Martin"}]
+    assert standalone_question("Which of them is Swiss?", turns) == "Which of them is Swiss? (Marie Dubois and Jean Martin)"
+    assert standalone_question("Who is Marie Dubois?", turns) == "Who is Marie Dubois?"  # refers to nothing earlier
+    assert standalone_question("Which of them is Swiss?", []) == "Which of them is Swiss?"
+    no_answer = [{"question": "Who was detained in Lyon?", "answer": ""}]
+    assert standalone_question("What is his job?", no_answer) == "What is his job? (Who was detained in Lyon?)"
