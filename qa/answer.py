@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from index.lexical import key_tokens
+from qa.answer_type import expected_type, matches
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
@@ -49,10 +52,19 @@ class AnswerSettings:
     """read_depth: passages the reader reads; reader_threshold: the reader margin (span - null score)
     above which an answer is given; sentence_threshold: the same for the sentence-only path (no reader);
     min_similarity: evidence whose best sentence is less similar to the question than this is never an
-    answer; max_evidence: sentences quoted at most."""
+    answer; max_evidence: sentences quoted at most; type_penalty: subtracted from the reader margin when
+    the span is not of the kind the question asks for (see ``qa.answer_type``); context_sentences: the
+    reader reads each hit's best sentence with this many sentences either side (None: the whole passage),
+    which halves reading time; disagreement_gap: another document's different answer is shown as a
+    disagreement when its margin is within this much of the best answer's; corroboration_depth: how many
+    retrieved passages are searched for other documents that name the same answer."""
 
     read_depth: int = 3
     reader_threshold: float = 0.0
+    type_penalty: float = 6.0
+    context_sentences: int | None = 1
+    disagreement_gap: float = 1.0
+    corroboration_depth: int = 10
     sentence_threshold: float = 0.75
     min_similarity: float = 0.25
     max_evidence: int = 3
@@ -62,12 +74,24 @@ def _sentence_of(hit: Hit, start: int, end: int) -> Sentence | None:
     return next((s for s in hit.sentences if s.start <= start and end <= s.end), None)
 
 
+def _name_keys(text: str) -> set[str]:
+    """Keys of the capitalised words of text (the names in an answer), or of all its words if none."""
+    names = [w for w in re.findall(r"\w+", text) if w[0].isupper() and len(w) > 1]
+    return set(key_tokens(" ".join(names))) or set(key_tokens(text))
+
+
 def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
-    """True when sentence names at least half of the answer's (spelling-tolerant) words."""
+    """True when sentence names the answer: all of its name keys when it has up to three, else at least
+    half; keys of 5+ letters also match one edit away (Feduta / Feduto, Tikhanovskaya / Tichanovskaya)."""
     if not answer_keys:
         return False
-    found = answer_keys & set(key_tokens(sentence.text))
-    return len(found) * 2 >= len(answer_keys)
+    sentence_keys = set(key_tokens(sentence.text))
+    found = sum(
+        key in sentence_keys or (len(key) >= 5 and any(Levenshtein.distance(key, other, score_cutoff=1) <= 1
+                                                        for other in sentence_keys))
+        for key in answer_keys
+    )
+    return found == len(answer_keys) if len(answer_keys) <= 3 else found * 2 >= len(answer_keys)
 
 
 def _cite(sentence: Sentence, source: str) -> Citation:
@@ -132,10 +156,21 @@ def extend_to_list(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _alternative(best: Span, answer_keys: set[str], candidates: list[tuple[Span, Hit]], threshold: float):
-    """A confident span from another document that names something else: the sources disagree."""
+def _focus(hit: Hit, context: int | None) -> PassageRef:
+    """The part of hit the reader reads: its best sentence and ``context`` sentences either side."""
+    best = hit.best_sentence
+    if context is None or best is None:
+        return PassageRef(hit.source, hit.start, hit.text)
+    i = hit.sentences.index(best)
+    first, last = hit.sentences[max(0, i - context)], hit.sentences[min(len(hit.sentences) - 1, i + context)]
+    return PassageRef(hit.source, first.start, hit.text[first.start - hit.start : last.end - hit.start])
+
+
+def _alternative(best: Span, answer_keys: set[str], candidates: list[tuple[Span, Hit]], floor: float):
+    """A span from another document, about as confident as the best (margin >= floor), that names
+    something else: the sources disagree."""
     for span, hit in sorted(candidates, key=lambda c: -c[0].margin):
-        if span.source != best.source and span.margin >= threshold and not answer_keys & set(key_tokens(span.text)):
+        if span.source != best.source and span.margin >= floor and not answer_keys & set(key_tokens(span.text)):
             return span, hit
     return None
 
@@ -146,37 +181,41 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     answer (corroboration, spelling-tolerant), and a confident different answer from another document
     when there is one (disagreement)."""
     read = hits[: settings.read_depth]
-    spans = reader.read(question, [PassageRef(h.source, h.start, h.text) for h in read])
+    spans = reader.read(question, [_focus(h, settings.context_sentences) for h in read])
     candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
     if not candidates:
         return not_found(question, hits, float("-inf"))
-    best, best_hit = max(candidates, key=lambda c: c[0].margin)
+    kind = expected_type(question)
+
+    def confidence(span: Span) -> float:
+        return span.margin - (0.0 if matches(kind, span.text) else settings.type_penalty)
+
+    best, best_hit = max(candidates, key=lambda c: confidence(c[0]))
     evidence = _sentence_of(best_hit, best.start, best.end)
     similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
-    if best.margin < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
-        return not_found(question, hits, best.margin)
+    if confidence(best) < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
+        return not_found(question, hits, confidence(best))
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
     if asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
     citations = [_cite(evidence, best_hit.source)]
-    answer_keys = set(key_tokens(short))
-    for hit in hits:
-        for sentence in hit.sentences:
-            if len(citations) >= settings.max_evidence:
-                break
-            cited = any(c.source == hit.source and c.start == sentence.start for c in citations)
-            if not cited and _mentions(answer_keys, sentence) and sentence.similarity >= settings.min_similarity:
-                citations.append(_cite(sentence, hit.source))
+    answer_keys = _name_keys(short)
+    for hit in hits:  # corroboration: the best sentence of each other document that names the answer
+        if len(citations) >= settings.max_evidence or any(c.source == hit.source for c in citations):
+            continue
+        naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)]
+        if naming:
+            citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     text = _render(short, citations)
-    other = _alternative(best, answer_keys, candidates, settings.reader_threshold)
+    other = _alternative(best, answer_keys, candidates, confidence(best) - settings.disagreement_gap)
     if other is not None:
         span, hit = other
         sentence = _sentence_of(hit, span.start, span.end)
         if sentence is not None:
             citations.append(_cite(sentence, hit.source))
             text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
-    return Answer(question, text, True, tuple(citations), tuple(hits), short, best.margin)
+    return Answer(question, text, True, tuple(citations), tuple(hits), short, confidence(best))
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:

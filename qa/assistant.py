@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, open_index
@@ -97,5 +98,6 @@ class Assistant:
         question, k = check_question(question), check_k(k)
         with self._lock:
             retriever = self._retriever
-        hits = retriever.retrieve(question, max(k, self.answering.read_depth))
-        return compose_answer(question, hits, self.reader, self.answering)
+        depth = max(k, self.answering.read_depth, self.answering.corroboration_depth)
+        answer = compose_answer(question, retriever.retrieve(question, depth), self.reader, self.answering)
+        return replace(answer, hits=answer.hits[:k])

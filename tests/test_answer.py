@@ -39,3 +39,21 @@ def test_follow_up_questions_borrow_the_previous_answer():
     assert standalone_question("Which of them is Swiss?", []) == "Which of them is Swiss?"
     no_answer = [{"question": "Who was detained in Lyon?", "answer": ""}]
     assert standalone_question("What is his job?", no_answer) == "What is his job? (Who was detained in Lyon?)"
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "kind", "ok"),
+    [("How many people attended?", "Belarus", "number", False),
+     ("For how many days did it last?", "three days", "number", True),
+     ("How old is the mayor?", "2023-06-02", "number", False),
+     ("How old was he?", "31-year", "number", True),
+     ("When was the bridge built?", "in 1901", "date", True),
+     ("When was the bridge built?", "the city council", "date", False),
+     ("Who built the bridge?", "the city council", "name", True),
+     ("What did the council decide?", "anything at all", "other", True)],
+)
+def test_answer_types(question, span, kind, ok):
+    from qa.answer_type import expected_type, matches
+
+    assert expected_type(question) == kind
+    assert matches(kind, span) is ok

@@ -1,0 +1,49 @@
+"""The kind of answer a question asks for (a number, a date, a name) and whether a span is of that kind.
+
+Rule-based on the question's wh-phrase and the span's surface form; used to distrust a reader span of
+the wrong kind ("How many ...?" answered with a place name), not to find answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER, DATE, NAME, OTHER = "number", "date", "name", "other"
+
+_NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|tall|often)|what\s+(?:percentage|"
+                              r"number|amount|age))\b", re.I)
+_DATE_QUESTION = re.compile(r"^\s*(?:when|(?:in\s+|on\s+)?(?:what|which)\s+(?:year|date|day|month|century|decade))\b",
+                            re.I)
+_NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                 "hundred hundreds thousand thousands million millions billion dozen dozens several few many "
+                 "half first second third fourth fifth sixth").split()
+_MONTHS = ("january february march april may june july august september october november december jan feb mar "
+           "apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday "
+           "yesterday today tomorrow week month year spring summer autumn winter night evening morning "
+           "century decade").split()
+
+
+def expected_type(question: str) -> str:
+    """NUMBER for how many/much/old/long..., DATE for when/what year..., NAME for who/whom, else OTHER."""
+    if _NUMBER_QUESTION.search(question):
+        return NUMBER
+    if _DATE_QUESTION.search(question):
+        return DATE
+    if _NAME_QUESTION.search(question):
+        return NAME
+    return OTHER
+
+
+def matches(kind: str, span: str) -> bool:
+    """Whether span can be an answer of that kind (OTHER accepts anything)."""
+    words = re.findall(r"[a-z]+", span.lower())
+    if kind == NUMBER:
+        if re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", span):
+            return False  # a calendar date is not a count or an age
+        return bool(re.search(r"\d", span)) or any(w in _NUMBER_WORDS for w in words)
+    if kind == DATE:
+        return bool(re.search(r"\d", span)) or any(w in _MONTHS for w in words)
+    if kind == NAME:
+        return bool(re.search(r"[A-Z]", span)) or len(words) <= 6
+    return True

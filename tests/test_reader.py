@@ -1,0 +1,89 @@
+"""The shipped reader: loading, span offsets, seed answers; and a tiny training run of the script."""
+
+import json
+
+import pytest
+
+from qa.reader import SHIPPED_WEIGHTS, PassageRef, Reader
+
+
+def test_weights_are_shipped_small_and_safe():
+    assert SHIPPED_WEIGHTS.is_file(), "qa/models/reader.safetensors is part of the repository"
+    assert SHIPPED_WEIGHTS.stat().st_size <= 50 * 1024 * 1024
+    assert SHIPPED_WEIGHTS.read_bytes()[:8] != b"\x80\x04\x95"[:8]  # safetensors header, not a pickle
+
+
+def test_spans_map_back_to_document_offsets(reader):
+    document = "Intro line.\n\nThe harbour of Valparaiso was rebuilt in 1906 by engineer Ana Rojas."
+    offset = document.index("The harbour")
+    span = reader.read("Who rebuilt the harbour of Valparaiso?", [PassageRef("x.txt", offset, document[offset:])])[0]
+    assert document[span.start : span.end] == span.text
+    assert "Ana Rojas" in span.text
+    assert span.margin > 0
+
+
+def test_null_score_wins_on_an_unrelated_passage(reader):
+    passage = PassageRef("x.txt", 0, "The harbour of Valparaiso was rebuilt in 1906 by engineer Ana Rojas.")
+    answerable = reader.read("Who rebuilt the harbour?", [passage])[0]
+    unrelated = reader.read("What is the boiling point of mercury?", [passage])[0]
+    assert unrelated.margin < answerable.margin
+    assert unrelated.margin < 0
+
+
+def test_long_passages_are_read_in_windows(reader):
+    filler = " ".join(f"Sentence {i} talks about nothing in particular." for i in range(80))
+    text = filler + " The lighthouse keeper was Tomas Vidal."
+    span = reader.read("Who was the lighthouse keeper?", [PassageRef("long.txt", 5, text)])[0]
+    assert span.text == "Tomas Vidal"
+    assert span.start == 5 + text.index("Tomas Vidal")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("Which national broadcaster ran a story naming suspected conspirators?", "ONT"),
+     ("Where is Svetlana Tichanovskaya in exile?", "Lithuania"),
+     ("Which retired general called on Poland to get ready for an uprising in Belarus?", "Skrzypczak")],
+)
+def test_shipped_reader_answers_seed_questions(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert answer.answerable and expected in answer.short_answer
+
+
+def test_training_script_runs_a_few_steps(tmp_path):
+    import gzip
+
+    from qa import train_reader
+
+    paris = "Paris is the capital of France. It lies on the Seine."
+    context = "Marie Curie won the Nobel Prize in 1903. She was born in Warsaw. Later she moved to Paris."
+    data = {"data": [{"title": "t", "paragraphs": [
+        {"context": context, "qas": [
+            {"id": "1", "question": "Where was Marie Curie born?", "answers": [{"text": "Warsaw", "answer_start": context.index("Warsaw")}]},
+            {"id": "2", "question": "When did Curie win the Nobel Prize?", "answers": [{"text": "1903", "answer_start": context.index("1903")}]},
+        ]},
+        {"context": paris, "qas": [
+            {"id": "3", "question": "Which river does Paris lie on?", "answers": [{"text": "Seine", "answer_start": paris.index("Seine")}]},
+        ]},
+    ]}]}
+    path = tmp_path / "train.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    args = train_reader.parse_args(["--data", str(path), "--work-dir", str(tmp_path / "run"), "--examples", "0",
+                                    "--batch-size", "2", "--negative-ratio", "1.0", "--warmup", "1",
+                                    "--checkpoint-every", "1", "--export", str(tmp_path / "out.safetensors")])
+    final = train_reader.train(args)
+    assert final.is_file() and (tmp_path / "out.safetensors").is_file()
+    log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
+    assert len(log) >= 2 and all(r["loss"] > 0 for r in log)
+    # Resuming after the end does no more steps and keeps the checkpoint.
+    train_reader.train(args)
+    assert len((tmp_path / "run" / "train_log.jsonl").read_text().splitlines()) == len(log)
+    examples = train_reader.load_examples(path, 1.0, 0)
+    negatives = [e for e in examples if e.answer_start < 0]
+    assert negatives and all(e.context for e in negatives)
+    for e in examples:
+        if e.answer_start >= 0:
+            assert e.context[e.answer_start : e.answer_start + len(e.answer_text)] == e.answer_text
+        else:
+            assert "Warsaw" not in e.context or e.question != "Where was Marie Curie born?"
+    Reader(tmp_path / "out.safetensors").read("Where was Curie born?", [PassageRef("c", 0, context)])
