@@ -73,8 +73,8 @@ def plot_curve(work_dir: Path, points: list[tuple[int, float]], out: Path) -> No
     import matplotlib.pyplot as plt
 
     log = [json.loads(line) for line in (work_dir / "train_log.jsonl").read_text().splitlines()]
-    steps = np.array([r["step"] for r in log])
-    loss = np.convolve([r["loss"] for r in log], np.ones(20) / 20, mode="same")
+    loss = np.convolve([r["loss"] for r in log], np.ones(20) / 20, mode="valid")
+    steps = np.array([r["step"] for r in log])[19:]
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(steps, loss, color="tab:blue", label="training loss (20-step mean)")
     ax.set(xlabel="step (batch of 32 windows)", ylabel="loss")

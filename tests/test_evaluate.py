@@ -44,10 +44,11 @@ def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     assert s["citation_validity"] == 1.0
     assert s["recall@1_source"] >= 0.9
     assert s["recall@5_source"] >= 0.97
-    assert s["contains_any"] >= 0.75
+    # Measured 0.846 / 0.833 / 0.062 / 0.90 with the shipped reader; a real regression falls below these.
+    assert s["contains_any"] >= 0.8
     assert s["no_ans_accuracy"] >= 0.75
-    assert s["false_refusal_rate"] <= 0.2
-    assert s["citation_precision_source"] >= 0.9
+    assert s["false_refusal_rate"] <= 0.1
+    assert s["citation_precision_source"] >= 0.85
     for name in ("report.json", "report.md", "recall_at_k.png", "latency.png", "confidence.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0
     assert "## Worst failures" in (tmp_path / "report" / "report.md").read_text()
