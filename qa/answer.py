@@ -130,8 +130,8 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
 _NAME = r"(?:[A-Z][\w'\u2019-]*\.?\s?)+"
 # "A and the lawyer B", "A, B and C": a comma continues a list only when another name and "and" follow.
 _AFTER = re.compile(
-    r"(?:\s+(?:and|&)\s+|,\s*(?:and\s+)?(?=(?:the\s+)?(?:[a-z]+\s+){0,3}?" + _NAME + r"(?:,|\s+and\s)))"
-    r"(?:the\s+)?(?:[a-z]+\s+){0,3}?(" + _NAME + r")"
+    r"(?:\s+(?:and|&)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?|,\s*(?:and\s+)?(?:the\s+)?(?=" + _NAME + r"(?:,|\s+and\s)))"
+    r"(" + _NAME + r")"
 )
 _BEFORE = re.compile(r"(" + _NAME + r")\s+(?:and|&)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?$")
 

@@ -57,3 +57,9 @@ def test_answer_types(question, span, kind, ok):
 
     assert expected_type(question) == kind
     assert matches(kind, span) is ok
+
+
+def test_widening_does_not_swallow_clauses():
+    text = "Ali Shariati, ideologue of the Iranian Revolution, had resemblance with Mohammad Iqbal and others."
+    s, e = extend_to_list(text, 0, len("Ali Shariati"))
+    assert text[s:e] == "Ali Shariati"
