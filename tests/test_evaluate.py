@@ -57,3 +57,50 @@ def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     report["rows"][0]["f1"], report["rows"][0]["contains_any"] = 0.0, False
     text = compare_reports(worse, report)
     assert "regressed (1):" in text and report["rows"][0]["question"] in text
+
+
+def _row(**fields):
+    from qa.evaluate import Row
+
+    base = dict(id="x", question="q", expected=["a"], answerable=True, predicted_answerable=True, short_answer="a",
+                text="a", confidence=1.0, em=1.0, f1=1.0, contains_any=True, contains_all=True, has_sources=True,
+                has_span=True, source_rank=1, span_rank=1, citations=[], citation_in_source=1.0,
+                citation_on_span=1.0, citations_valid=True, latency_ms=10.0)
+    return Row(**(base | fields))
+
+
+def test_each_metric_against_hand_computed_values(assistant):
+    from qa.evaluate import fit_threshold, summarize
+
+    rows = [
+        _row(latency_ms=10.0),
+        _row(source_rank=2, span_rank=None, em=0.0, f1=0.5, contains_any=False, contains_all=False,
+             citation_in_source=0.5, citation_on_span=0.0, latency_ms=20.0),
+        _row(predicted_answerable=False, source_rank=None, span_rank=None, em=0.0, f1=0.0, contains_any=False,
+             contains_all=False, citation_in_source=None, citation_on_span=None, confidence=-1.0, latency_ms=30.0),
+        _row(answerable=False, expected=[], predicted_answerable=False, em=1.0, f1=1.0, source_rank=None,
+             span_rank=None, has_sources=False, has_span=False, citation_in_source=None, citation_on_span=None,
+             confidence=-2.0, latency_ms=40.0),
+        _row(answerable=False, expected=[], predicted_answerable=True, em=0.0, f1=0.0, source_rank=None,
+             span_rank=None, has_sources=False, has_span=False, citation_in_source=None, citation_on_span=None,
+             citations_valid=False, confidence=0.5, latency_ms=100.0),
+    ]
+    s = summarize(rows, 5, assistant)
+    assert (s["answerable"], s["unanswerable"]) == (3, 2)
+    assert s["recall@1_source"] == pytest.approx(1 / 3, abs=1e-4)
+    assert s["recall@5_source"] == pytest.approx(2 / 3, abs=1e-4)
+    assert s["mrr_source"] == pytest.approx((1 + 0.5 + 0) / 3, abs=1e-4)
+    assert s["recall@1_span"] == pytest.approx(1 / 3, abs=1e-4) and s["mrr_span"] == pytest.approx(1 / 3, abs=1e-4)
+    assert s["has_ans_em"] == pytest.approx(1 / 3, abs=1e-4) and s["has_ans_f1"] == pytest.approx(0.5, abs=1e-4)
+    assert s["overall_f1"] == pytest.approx((1 + 0.5 + 0 + 1 + 0) / 5, abs=1e-4)
+    assert s["contains_any"] == pytest.approx(1 / 3, abs=1e-4)
+    assert s["no_ans_accuracy"] == pytest.approx(0.5, abs=1e-4)
+    assert s["false_refusal_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert s["citation_precision_source"] == pytest.approx(0.75, abs=1e-4)
+    assert s["citation_precision_span"] == pytest.approx(0.5, abs=1e-4)
+    assert s["citation_validity"] == pytest.approx(0.8, abs=1e-4)
+    assert s["latency_p50_ms"] == 30.0 and s["latency_max_ms"] == 100.0
+    # The first two rows are answerable and right (F1 >= 0.5); answering at confidence >= 1.0 and refusing
+    # below gets all five decisions right; a threshold above 1.0 would refuse the right answers too.
+    fitted = fit_threshold(rows)
+    assert 0.5 < fitted["threshold"] <= 1.0 and fitted["accuracy"] == pytest.approx(1.0, abs=1e-4)
