@@ -46,6 +46,11 @@ class Answer:
     short_answer: str = ""
     confidence: float = 0.0
 
+    @property
+    def short(self) -> str:
+        """The short answer alone (same as ``short_answer``)."""
+        return self.short_answer
+
 
 @dataclass(frozen=True)
 class AnswerSettings:

@@ -37,8 +37,15 @@ def test_api_retrieve_and_errors(app_url):
         client.predict("  ", 5, api_name="/ask")
 
 
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("screenshots")
+    yield folder
+    print(f"\nscreenshots of the chat: {folder}")
+
+
 @pytest.mark.browser
-def test_chat_in_a_real_browser(app_url, tmp_path):
+def test_chat_in_a_real_browser(app_url, tmp_path, screenshots):
     if not shutil.which("chromium"):
         pytest.fail("Debian's chromium is not installed: run `make browser`")
     from playwright.sync_api import sync_playwright
@@ -57,10 +64,11 @@ def test_chat_in_a_real_browser(app_url, tmp_path):
         page.wait_for_selector("#chat >> text=arrested two Belarusians in Moscow", timeout=60000)
         page.wait_for_selector("#viewer mark#cited", timeout=20000)
         assert "arrested two Belarusians" in page.locator("#viewer mark#cited").inner_text()
+        page.screenshot(path=str(screenshots / "answer_with_citation.png"), full_page=True)
         box.fill("What is the capital of Australia?")
         box.press("Enter")
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
-        page.screenshot(path=str(tmp_path / "chat.png"))
+        page.screenshot(path=str(screenshots / "not_found.png"), full_page=True)
         browser.close()
 
 
@@ -90,7 +98,7 @@ def _browser(p):
 
 
 @pytest.mark.browser
-def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path):
+def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path, screenshots):
     from playwright.sync_api import sync_playwright
 
     url, assistant = private_app
@@ -112,6 +120,7 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         box.press("Enter")
         page.wait_for_selector("#chat >> text=Searched for:", timeout=60000)
         assert "US citizen" in page.locator("#chat").inner_text()
+        page.screenshot(path=str(screenshots / "phone_follow_up.png"), full_page=True)
 
         page.get_by_role("tab", name="Documents").click()
         page.locator("#upload input[type=file]").set_input_files(str(hostile))
@@ -126,7 +135,7 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         viewer = page.locator("#viewer").inner_text()
         assert "<script>window.__xss = 1</script>" in viewer  # shown as text, not run
         assert page.evaluate("window.__xss") is None
-        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "phone_upload_escaped.png"), full_page=True)
 
         page.get_by_role("tab", name="Documents").click()
         page.get_by_label("Document to remove").click()
