@@ -1,7 +1,7 @@
 """Spelling-tolerant word keys: fold accents and scripts, then common transliteration shifts.
 
-Names reach English news through German, Russian and Belarusian spellings: Lukashenko/Lukashenka,
-Zenkovich/Senkowitsch, Tikhanovskaya/Tichanovskaya. ``name_key`` maps such variants to one key (or to
+Names reach English news through German, Russian and Belarusian spellings: Gorbachev/Gorbatschow,
+Khodorkovsky/Chodorkowski, Navalny/Nawalny. ``name_key`` maps such variants to one key (or to
 keys one edit apart, which ``similar_keys`` finds). It is rule-based, not a list of names: the rules
 are the regular correspondences between German, English and Slavic romanisations.
 """
@@ -25,14 +25,14 @@ _SHIFTS = (
 
 
 def fold(text: str) -> str:
-    """Lowercase ASCII rendering: accents dropped, other scripts transliterated (Лукашенко -> lukashenko)."""
+    """Lowercase ASCII rendering: accents dropped, other scripts transliterated (Навальный -> naval'nyy)."""
     text = unicodedata.normalize("NFKC", text)
     return anyascii(text).lower()
 
 
 def name_key(word: str) -> str:
     """A spelling-tolerant key for one word: folded, transliteration shifts applied, doubled letters
-    collapsed, a final vowel dropped. ``name_key("Senkowitsch") == name_key("Zenkovich")``."""
+    collapsed, a final vowel dropped. ``name_key("Nawalny") == name_key("Navalny")``."""
     key = re.sub(r"[^a-z0-9]", "", fold(word))
     for old, new in _SHIFTS:
         key = key.replace(old, new)

@@ -88,7 +88,7 @@ def _name_keys(text: str) -> set[str]:
 
 def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     """True when sentence names the answer: all of its name keys when it has up to three, else at least
-    half; keys of 5+ letters also match one edit away (Feduta / Feduto, Tikhanovskaya / Tichanovskaya)."""
+    half; keys of 5+ letters also match one edit away (Gorbachev / Gorbatschow)."""
     if not answer_keys:
         return False
     sentence_keys = set(key_tokens(sentence.text))

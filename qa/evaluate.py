@@ -1,7 +1,7 @@
 """Score a question set against the assistant: retrieval, short answers, abstention, citations, latency.
 
 Input is JSON Lines, one question a line: ``question`` (required), ``answers`` (acceptable answers; an
-item may list spellings as "Feduta|Feduto"), ``answerable`` (default true), ``sources`` or ``source``
+item may list spellings as "Navalny|Nawalny"), ``answerable`` (default true), ``sources`` or ``source``
 (files that hold the answer), ``start``/``end`` (gold span in that source), ``id``. Writes
 ``report.json``, ``report.md`` and PNG plots to the output folder.
 """

@@ -24,7 +24,7 @@ MAX_UPLOAD_BYTES = 5_000_000
 EXAMPLES = [
     "Who was arrested in Moscow?",
     "Which of them is a US citizen?",
-    "What did Lukashenko accuse the US of?",
+    "Which opposition leader spoke from exile?",
     "What is the population of Minsk?",
 ]
 CSS = """
