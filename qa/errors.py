@@ -21,7 +21,7 @@ def check_question(question: object) -> str:
         raise InvalidQuestionError("question is empty: type a question about the documents")
     if len(text) > MAX_QUESTION_CHARS:
         raise InvalidQuestionError(f"question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
-    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
     if bad:
         raise InvalidQuestionError(f"question contains control characters ({bad[0]!r}); remove them")
     return " ".join(text.split())

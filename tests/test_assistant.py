@@ -41,3 +41,20 @@ def test_bad_questions_are_refused_clearly(assistant, question, message):
 def test_bad_k(assistant, k, message):
     with pytest.raises(ValueError, match=message):
         assistant.retrieve("Who?", k=k)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who was arrested in Moscow?\r\n", "Who was arrested in Moscow? 🤔", "Who was arre\u0301sted in Moscow?",
+     "  Who   was arrested\tin Moscow?  "],
+)
+def test_odd_but_valid_questions_are_answered(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.answerable
+    assert any("arrested two Belarusians in Moscow" in c.quote for c in answer.citations)
+
+
+def test_a_file_that_vanishes_is_skipped(tmp_path):
+    from index.documents import read_document
+
+    assert read_document(tmp_path / "gone.txt", "gone.txt").reason == "vanished while reading"
