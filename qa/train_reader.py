@@ -12,7 +12,6 @@ import argparse
 import gzip
 import json
 import logging
-import math
 import random
 import re
 import time
