@@ -170,9 +170,11 @@ def _read_manifest(folder: Path) -> dict | None:
         return None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["generation"], manifest["files"], manifest["documents"]  # noqa: B018 (shape check)
+        missing = {"generation", "files", "documents"} - set(manifest)
+        if missing:
+            raise KeyError(f"no {', '.join(sorted(missing))}")
         return manifest
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise CorruptIndexError(f"unreadable manifest {path}: {error}") from error
 
 

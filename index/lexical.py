@@ -80,7 +80,10 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k passage rows and BM25 scores for query (rows with score 0 are left out)."""
-        tokens = self.expand(query)
+        return self.search_tokens(self.expand(query), k)
+
+    def search_tokens(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Like ``search`` for tokens already expanded to indexed ones (see ``expand``)."""
         if not tokens or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(tokens)

@@ -8,7 +8,8 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from index import Chunking, Embedder, Index, RefreshReport, open_index
+from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
+from index.documents import read_document
 from qa.answer import Answer, AnswerSettings, compose_answer
 from qa.errors import check_k, check_question
 from qa.reader import Reader
@@ -79,10 +80,8 @@ class Assistant:
         """The text of an indexed document, as its offsets refer to it."""
         if source not in self.index.documents:
             raise KeyError(f"no indexed document {source!r}")
-        from index.documents import read_document
-
         doc = read_document(self.docs_dir / source, source)
-        if not hasattr(doc, "text"):
+        if isinstance(doc, Skipped):
             raise FileNotFoundError(f"{source}: {doc.reason}")
         return doc.text
 

@@ -105,15 +105,18 @@ class QueryTerms:
 
     groups: tuple[frozenset[str], ...]
     weights: tuple[float, ...]
+    indexed: tuple[str, ...] = ()  # the indexed spellings, in question order, for the name-key BM25 search
 
     @classmethod
     def of(cls, question: str, names: LexicalIndex) -> QueryTerms:
         groups, weights = [], []
+        indexed: list[str] = []
         for key in dict.fromkeys(key_tokens(question)):
-            variants = frozenset([key, *names.variants(key)])
-            groups.append(variants)
-            weights.append(max(names.idf(v) for v in variants))
-        return cls(tuple(groups), tuple(weights))
+            spellings = names.variants(key)
+            indexed.extend(spellings)
+            groups.append(frozenset([key, *spellings]))
+            weights.append(max(names.idf(v) for v in groups[-1]))
+        return cls(tuple(groups), tuple(weights), tuple(dict.fromkeys(indexed)))
 
     def overlap(self, text: str) -> float:
         """IDF-weighted share of the question's words that text contains (in any accepted spelling)."""
@@ -140,8 +143,9 @@ class Retriever:
         n = settings.candidates
         dense_ids, dense_scores = index.store.search(query_vector[None, :], max(n, k))
         dense = dict(zip(dense_ids[0].tolist(), dense_scores[0].tolist()))
+        terms = QueryTerms.of(question, index.lexical_names)  # fuzzy name matching, done once per question
         words = dict(zip(*(a.tolist() for a in index.lexical_words.search(question, n))))
-        names = dict(zip(*(a.tolist() for a in index.lexical_names.search(question, n))))
+        names = dict(zip(*(a.tolist() for a in index.lexical_names.search_tokens(list(terms.indexed), n))))
         rankings = [list(dense), list(words), list(names)]
         fused = reciprocal_rank_fusion(
             rankings, [settings.dense_weight, settings.words_weight, settings.names_weight], settings.rrf_k
@@ -151,15 +155,14 @@ class Retriever:
         top_fused = fused[order[0]]
         depth = max(k, settings.rerank_depth)
         candidates = order[:depth]
-        sentences = self._score_sentences(question, query_vector, candidates) if settings.rerank_depth else {}
+        sentences = self._score_sentences(terms, query_vector, candidates) if settings.rerank_depth else {}
         hits = []
         for i in candidates:
             best = max(sentences.get(i, ()), key=lambda s: s.score, default=None)
-            final = settings.fused_weight * fused[i] / top_fused + (best.score if best else 0.0)
-            if settings.passage_weight:
-                final += settings.passage_weight * float(index.vectors[i] @ query_vector)
-
-            if not settings.rerank_depth:
+            if settings.rerank_depth:
+                final = (settings.fused_weight * fused[i] / top_fused + (best.score if best else 0.0)
+                         + settings.passage_weight * float(index.vectors[i] @ query_vector))
+            else:
                 final = fused[i]
             p = index.passages[i]
             trace = Trace(
@@ -170,8 +173,7 @@ class Retriever:
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
-    def _score_sentences(self, question: str, query_vector: np.ndarray, rows: list[int]) -> dict[int, list[Sentence]]:
-        terms = QueryTerms.of(question, self.index.lexical_names)
+    def _score_sentences(self, terms: QueryTerms, query_vector: np.ndarray, rows: list[int]) -> dict[int, list[Sentence]]:
         result: dict[int, list[Sentence]] = {}
         for row in rows:
             p = self.index.passages[row]

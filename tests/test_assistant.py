@@ -58,3 +58,13 @@ def test_a_file_that_vanishes_is_skipped(tmp_path):
     from index.documents import read_document
 
     assert read_document(tmp_path / "gone.txt", "gone.txt").reason == "vanished while reading"
+
+
+def test_sentence_only_path_without_the_reader(assistant, embedder):
+    from qa import Assistant
+
+    plain = Assistant.open(assistant.docs_dir, assistant.index_dir, embedder=embedder, use_reader=False)
+    answer = plain.ask("Who was arrested in Moscow?")
+    assert answer.answerable and answer.short_answer == ""
+    assert any("arrested two Belarusians in Moscow" in c.quote for c in answer.citations)
+    assert not plain.ask("What is the capital of Australia?").answerable

@@ -10,7 +10,11 @@ from qa.reader import SHIPPED_WEIGHTS, PassageRef, Reader
 def test_weights_are_shipped_small_and_safe():
     assert SHIPPED_WEIGHTS.is_file(), "qa/models/reader.safetensors is part of the repository"
     assert SHIPPED_WEIGHTS.stat().st_size <= 50 * 1024 * 1024
-    assert SHIPPED_WEIGHTS.read_bytes()[:8] != b"\x80\x04\x95"[:8]  # safetensors header, not a pickle
+    data = SHIPPED_WEIGHTS.read_bytes()
+    header_length = int.from_bytes(data[:8], "little")  # safetensors: length, then a JSON header; no pickle
+    header = json.loads(data[8 : 8 + header_length])
+    assert header["__metadata__"]["dtype"] == "float16"
+    assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} == {"F16"}
 
 
 def test_spans_map_back_to_document_offsets(reader):
