@@ -39,7 +39,7 @@ test: install browser
 
 bench: install
 	$(PY) -m benchmarks.retrieval
-	$(PY) -m benchmarks.speed
+	$(PY) -m benchmarks.speed --corpus all
 
 clean:
 	rm -rf $(VENV) .pytest_cache

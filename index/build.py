@@ -21,13 +21,13 @@ from filelock import FileLock
 
 from index.chunk import Passage, chunk_document, split_sentences
 from index.documents import Document, LoadReport, Skipped, load_folder
-from index.embed import Embedder
+from index.embed import Embedder, Progress
 from index.lexical import LexicalIndex
-from index.store import VectorStore
+from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: sentence vectors pooled from the passage's own pass
 MANIFEST = "manifest.json"
 
 
@@ -84,21 +84,23 @@ class Index:
     lexical_names: LexicalIndex
     sentence_vectors: np.ndarray  # float16, the sentences of passage i at rows sentence_offsets[i]:[i + 1]
     sentence_offsets: np.ndarray
-    store: VectorStore = field(init=False)
+    store: VectorStore
 
     def __post_init__(self) -> None:
-        if len(self.passages) != len(self.vectors):
-            raise CorruptIndexError(f"{len(self.passages)} passages but {len(self.vectors)} vectors")
+        if len(self.passages) != len(self.vectors) or len(self.store) != len(self.vectors):
+            raise CorruptIndexError(f"{len(self.passages)} passages, {len(self.vectors)} vectors, "
+                                    f"{len(self.store)} in the vector index")
         if len(self.sentence_offsets) != len(self.passages) + 1 or self.sentence_offsets[-1] != len(self.sentence_vectors):
             raise CorruptIndexError("sentence vectors do not match the passages")
-        self.store = VectorStore(self.vectors)
 
     @classmethod
-    def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts) -> Index:
+    def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts,
+                   vector_index: str = "auto") -> Index:
         texts = [p.text for p in passages]
         offsets = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
         return cls(passages, vectors, documents, model, chunking,
-                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True), sentence_vectors, offsets)
+                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True), sentence_vectors, offsets,
+                   VectorStore(vectors, vector_index))
 
     def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Document offsets of passage row's sentences and their (float16) vectors."""
@@ -143,6 +145,8 @@ def save_index(index: Index, folder: Path) -> Path:
             handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
     index.lexical_words.save(generation / "bm25-words")
     index.lexical_names.save(generation / "bm25-names")
+    if index.store.kind != "exact":  # an exact index is rebuilt from vectors.npy in milliseconds
+        index.store.save(generation / "vectors.faiss")
     files = {
         path.relative_to(generation).as_posix(): _sha256(path)
         for path in sorted(generation.rglob("*")) if path.is_file()
@@ -151,6 +155,7 @@ def save_index(index: Index, folder: Path) -> Path:
         "format_version": FORMAT_VERSION,
         "model": index.model,
         "dimension": int(index.vectors.shape[1]),
+        "vector_index": index.store.kind,
         "chunking": asdict(index.chunking),
         "generation": generation.name,
         "files": files,
@@ -201,13 +206,17 @@ def load_index(folder: str | Path) -> Index:
         with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage(**json.loads(line)) for line in handle]
         documents = {s: DocumentInfo(**d) for s, d in manifest["documents"].items()}
+        kind = manifest.get("vector_index", "exact")
+        saved = generation / "vectors.faiss"
+        store = VectorStore.load(saved, vectors, kind) if saved.exists() else VectorStore(vectors, kind)
         return Index(
             passages, vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
             LexicalIndex.load(generation / "bm25-words"), LexicalIndex.load(generation / "bm25-names"),
             np.load(generation / "sentence_vectors.npy", allow_pickle=False),
             np.load(generation / "sentence_offsets.npy", allow_pickle=False),
+            store,
         )
-    except (ValueError, TypeError, KeyError, OSError) as error:
+    except (ValueError, TypeError, KeyError, OSError, RuntimeError) as error:
         raise CorruptIndexError(f"cannot load index at {folder}: {error}") from error
 
 
@@ -238,7 +247,7 @@ class _Embedded:
 
 
 def _embed_documents(
-    documents: list[Document], embedder: Embedder, chunking: Chunking
+    documents: list[Document], embedder: Embedder, chunking: Chunking, progress: Progress | None = None
 ) -> tuple[_Embedded, dict[str, DocumentInfo]]:
     passages: list[Passage] = []
     infos: dict[str, DocumentInfo] = {}
@@ -248,21 +257,21 @@ def _embed_documents(
         passages.extend(chunks)
         infos[doc.source] = DocumentInfo(doc.source, doc.sha256, len(doc.text.encode("utf-8")), len(chunks), now,
                                          doc.encoding)
-    sentences = [[p.text[s:e] for s, e in split_sentences(p.text)] for p in passages]
-    unique = list(dict.fromkeys(t for group in sentences for t in group))
-    texts = [p.text for p in passages] + unique
-    vectors = embedder.encode(texts, show_progress=len(texts) > 2000)
-    position = {t: len(passages) + i for i, t in enumerate(unique)}
-    sentence_rows = [position[t] for group in sentences for t in group]
-    embedded = _Embedded(passages, vectors[: len(passages)], vectors[sentence_rows].astype(np.float16),
-                         [len(group) for group in sentences])
+    spans = [split_sentences(p.text) for p in passages]
+    vectors, sentence_vectors = embedder.encode_with_sentences([p.text for p in passages], spans, progress)
+    stacked = np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dimension))
+    embedded = _Embedded(passages, vectors, stacked.astype(np.float16), [len(group) for group in spans])
     return embedded, infos
 
 
 def refresh_index(
-    docs: LoadReport, folder: Path, embedder: Embedder, chunking: Chunking = Chunking()
+    docs: LoadReport, folder: Path, embedder: Embedder, chunking: Chunking = Chunking(),
+    progress: Progress | None = None, vector_index: str = "auto",
 ) -> tuple[Index, RefreshReport]:
-    """Bring the index in folder up to date with docs, embedding only added or changed documents."""
+    """Bring the index in folder up to date with docs, embedding only added or changed documents.
+
+    ``progress(done, total)`` is called as passages are embedded (for progress bars); ``vector_index``
+    picks the FAISS index kind (see ``index.store.choose_kind``)."""
     started = time.time()
     reason = ""
     try:
@@ -280,10 +289,10 @@ def refresh_index(
     keep = {s for s, info in old_docs.items() if s in current and current[s].sha256 == info.sha256}
     todo = [d for d in docs.documents if d.source not in keep]
     removed = sorted(set(old_docs) - set(current))
-    if old is not None and not todo and not removed:
+    if old is not None and not todo and not removed and old.store.kind == choose_kind(len(old.vectors), vector_index):
         report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
         return old, report
-    new, new_infos = _embed_documents(todo, embedder, chunking)
+    new, new_infos = _embed_documents(todo, embedder, chunking, progress)
     parts = [new]
     if old is not None:
         previous = _Embedded(old.passages, old.vectors, old.sentence_vectors, np.diff(old.sentence_offsets).tolist())
@@ -293,7 +302,7 @@ def refresh_index(
     joined = joined.select(order)
     infos = {s: old_docs[s] for s in keep} | new_infos
     index = Index.from_parts(joined.passages, np.ascontiguousarray(joined.vectors), dict(sorted(infos.items())),
-                             embedder.name, chunking, joined.sentence_vectors, joined.sentence_counts)
+                             embedder.name, chunking, joined.sentence_vectors, joined.sentence_counts, vector_index)
     save_index(index, folder)
     report = RefreshReport(sorted(d.source for d in todo), sorted(keep), removed, docs.skipped, reason,
                            time.time() - started)
@@ -303,7 +312,8 @@ def refresh_index(
 
 
 def open_index(
-    docs_dir: str | Path, index_dir: str | Path, embedder: Embedder, chunking: Chunking = Chunking()
+    docs_dir: str | Path, index_dir: str | Path, embedder: Embedder, chunking: Chunking = Chunking(),
+    progress: Progress | None = None, vector_index: str = "auto",
 ) -> tuple[Index, RefreshReport]:
     """Load the documents under docs_dir and return their up-to-date index (built or refreshed as needed).
 
@@ -313,4 +323,4 @@ def open_index(
     folder = Path(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".lock")):
-        return refresh_index(load_folder(docs_dir), folder, embedder, chunking)
+        return refresh_index(load_folder(docs_dir), folder, embedder, chunking, progress, vector_index)

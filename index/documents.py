@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def _looks_binary(data: bytes) -> bool:
 def read_document(path: Path, source: str) -> Document | Skipped:
     """Read one file into a Document, or say why it was skipped."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device named *.txt would block or never end
+            return Skipped(source, "not a regular file")
+        size = info.st_size
         if size > MAX_DOCUMENT_BYTES:
             return Skipped(source, f"larger than {MAX_DOCUMENT_BYTES} bytes")
         data = path.read_bytes()

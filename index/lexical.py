@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
@@ -23,9 +24,14 @@ def stem_tokens(text: str) -> list[str]:
     return _STEMMER.stemWords(tokens)
 
 
+@lru_cache(maxsize=1 << 18)
+def _word_key(word: str) -> str:
+    return name_key(word) if len(word) > 1 and fold(word) not in _STOPWORDS else ""
+
+
 def key_tokens(text: str) -> list[str]:
     """Name keys of the words of text (see ``index.names.name_key``), stopwords dropped."""
-    keys = (name_key(w) for w in words(text) if fold(w) not in _STOPWORDS and len(w) > 1)
+    keys = (_word_key(w) for w in words(text))
     return [k for k in keys if k]
 
 

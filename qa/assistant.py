@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
+from index.embed import Progress
 from index.documents import read_document
 from qa.answer import Answer, AnswerSettings, compose_answer
 from qa.errors import check_k, check_question
@@ -47,7 +48,7 @@ class Assistant:
     def open(cls, docs_dir: str | Path, index_dir: str | Path | None = None, *, embedder: Embedder | None = None,
              reader: Reader | None = None, use_reader: bool = True, chunking: Chunking = Chunking(),
              retrieval: RetrievalSettings = RetrievalSettings(),
-             answering: AnswerSettings = AnswerSettings()) -> Assistant:
+             answering: AnswerSettings = AnswerSettings(), progress: Progress | None = None) -> Assistant:
         """Open the assistant over docs_dir, building or refreshing its index in index_dir.
 
         Args:
@@ -55,6 +56,7 @@ class Assistant:
             index_dir: where the index lives; default ``default_index_dir(docs_dir)``.
             embedder, reader: share already-loaded models between assistants.
             use_reader: False answers from sentences only, without the trained reader.
+            progress: called with (passages embedded, passages to embed) while indexing.
 
         Raises:
             FileNotFoundError: docs_dir does not exist.
@@ -65,13 +67,13 @@ class Assistant:
             docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder or Embedder(),
             (reader or Reader()) if use_reader else None, chunking, retrieval, answering,
         )
-        assistant.refresh()
+        assistant.refresh(progress)
         return assistant
 
-    def refresh(self) -> RefreshReport:
+    def refresh(self, progress: Progress | None = None) -> RefreshReport:
         """Re-read the documents folder and update the index (only new or changed documents are embedded)."""
         with self._lock:
-            index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking)
+            index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress)
             self.index, self.last_refresh = index, report
             self._retriever = Retriever(index, self.embedder, self.retrieval)
             return report

@@ -65,9 +65,16 @@ def _open(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "index":
+        from tqdm import tqdm
+
         from qa import Assistant
 
-        assistant = Assistant.open(args.docs, args.index_dir, use_reader=False)
+        with tqdm(desc="embedding passages", unit="passage", disable=args.json or None, leave=False) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            assistant = Assistant.open(args.docs, args.index_dir, use_reader=False, progress=progress)
         report = assistant.last_refresh
         if args.json:
             _print_json({"index_dir": str(assistant.index_dir), **asdict(report),

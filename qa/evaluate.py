@@ -66,12 +66,15 @@ def read_questions(path: Path) -> list[EvalQuestion]:
         if not isinstance(answerable, bool):
             raise EvalFileError(f"{where}: 'answerable' must be true or false")
         sources = row.get("sources", [row["source"]] if "source" in row else [])
-        if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             raise EvalFileError(f"{where}: 'sources' must be a list of file names")
         start, end = row.get("start"), row.get("end")
-        if (start is None) != (end is None) or (start is not None and not (isinstance(start, int)
-                                                                           and isinstance(end, int) and start < end)):
-            raise EvalFileError(f"{where}: 'start' and 'end' must be given together as integers with start < end")
+        def is_offset(value) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+        if (start is None) != (end is None) or (start is not None and not (is_offset(start) and is_offset(end)
+                                                                           and start < end)):
+            raise EvalFileError(f"{where}: 'start' and 'end' must be given together as integers with 0 <= start < end")
         questions.append(EvalQuestion(question, tuple(answers), answerable, tuple(sources), start, end,
                                       str(row.get("id", number))))
     if not questions:

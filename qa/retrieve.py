@@ -142,7 +142,7 @@ class Retriever:
             query_vector = self.embedder.encode([question])[0]
         n = settings.candidates
         dense_ids, dense_scores = index.store.search(query_vector[None, :], max(n, k))
-        dense = dict(zip(dense_ids[0].tolist(), dense_scores[0].tolist()))
+        dense = {i: score for i, score in zip(dense_ids[0].tolist(), dense_scores[0].tolist()) if i >= 0}
         terms = QueryTerms.of(question, index.lexical_names)  # fuzzy name matching, done once per question
         words = dict(zip(*(a.tolist() for a in index.lexical_words.search(question, n))))
         names = dict(zip(*(a.tolist() for a in index.lexical_names.search_tokens(list(terms.indexed), n))))

@@ -51,23 +51,58 @@ def _without_answer_sentence(context: str, start: int, end: int) -> str | None:
     return " ".join(kept)
 
 
-def load_examples(path: Path, negative_ratio: float, seed: int) -> list[TrainExample]:
+_NAME_OR_NUMBER = re.compile(r"(?<!^)\b(?:[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*|\d[\d,.]*)")
+
+
+def swap_entity(question: str, context: str, pool: list[str], rng: random.Random) -> str | None:
+    """The question with one name or number replaced by one from ``pool`` that ``context`` never mentions.
+
+    This mimics SQuAD 2.0's "entity swap" unanswerables: the context is on topic, but it does not talk
+    about the thing asked. Returns None when the question has no name or number, or no fitting swap.
+    """
+    spans = list(_NAME_OR_NUMBER.finditer(question))
+    if not spans:
+        return None
+    target = rng.choice(spans)
+    numeric = target.group()[0].isdigit()
+    lowered = context.lower()
+    choices = sorted(
+        {c for c in pool if c[0].isdigit() == numeric and c != target.group() and c.lower() not in lowered}
+    )
+    if not choices:
+        return None
+    return question[: target.start()] + rng.choice(choices) + question[target.end() :]
+
+
+def load_examples(
+    path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0
+) -> list[TrainExample]:
     """Positive SQuAD examples plus negatives: for a ``negative_ratio`` share of questions, either the
     most word-overlapping other paragraph of the same article or the gold paragraph with the answer
-    sentence cut out, each checked not to contain the answer text."""
+    sentence cut out, each checked not to contain the answer text; for a ``swap_ratio`` share, the
+    question with a name or number swapped for one of the same article that the paragraph lacks
+    (:func:`swap_entity`). Swaps draw from their own random stream, so ``swap_ratio`` leaves the other
+    examples unchanged."""
     rng = random.Random(seed)
+    swap_rng = random.Random(seed + 1)
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         articles = json.load(handle)["data"]
     examples: list[TrainExample] = []
     for article in articles:
         contexts = [p["context"] for p in article["paragraphs"]]
         context_words = [_words(c) for c in contexts]
+        pool = [m.group() for p in article["paragraphs"] for qa in p["qas"]
+                for m in _NAME_OR_NUMBER.finditer(qa["question"])]
         for index, paragraph in enumerate(article["paragraphs"]):
             context = paragraph["context"]
             for qa in paragraph["qas"]:
                 answer = qa["answers"][0]
                 start, text = answer["answer_start"], answer["text"]
                 examples.append(TrainExample(qa["question"], context, start, text))
+                if swap_ratio and swap_rng.random() < swap_ratio:
+                    swapped = swap_entity(qa["question"], context, pool, swap_rng)
+                    if swapped:
+                        examples.append(TrainExample(swapped, context, -1, ""))
                 if rng.random() >= negative_ratio:
                     continue
                 negative = None
@@ -175,6 +210,23 @@ def export_fp16(model, path: Path) -> None:
     tmp.replace(path)
 
 
+def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float) -> list[TrainExample]:
+    examples = load_examples(path, negative_ratio, seed, swap_ratio)
+    random.Random(seed).shuffle(examples)
+    return examples
+
+
+def select_examples(args: argparse.Namespace) -> list[TrainExample]:
+    """The run's examples: the seeded sample, minus questions of the first ``--skip-seen`` examples of
+    the swap-free sample (what an earlier stage trained on), cut to ``--examples``."""
+    examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio)
+    if args.skip_seen:
+        earlier = _sample(Path(args.data), args.negative_ratio, args.seed, 0.0)[: args.skip_seen]
+        seen = {e.question for e in earlier}
+        examples = [e for e in examples if e.question not in seen]
+    return examples[: args.examples] if args.examples else examples
+
+
 def train(args: argparse.Namespace) -> Path:
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -189,9 +241,7 @@ def train(args: argparse.Namespace) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(base)
 
     started = time.time()
-    examples = load_examples(Path(args.data), args.negative_ratio, args.seed)
-    random.Random(args.seed).shuffle(examples)
-    examples = examples[: args.examples] if args.examples else examples
+    examples = select_examples(args)
     windows = encode(tokenizer, examples, args.max_length, args.stride)
     batches = make_batches([len(w["input_ids"]) for w in windows], args.batch_size, args.seed)
     total_steps = len(batches)
@@ -202,6 +252,11 @@ def train(args: argparse.Namespace) -> Path:
     )
 
     model = AutoModelForQuestionAnswering.from_pretrained(base)
+    if args.init_from:
+        from safetensors.torch import load_file
+
+        model.load_state_dict({k: v.float() for k, v in load_file(args.init_from).items()})
+        logger.info("initialised from %s", args.init_from)
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     optimizer = torch.optim.AdamW(
@@ -276,6 +331,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--work-dir", default=".reader-run", help="checkpoints, log, snapshots")
     parser.add_argument("--examples", type=int, default=22000, help="examples to train on (0 = all)")
     parser.add_argument("--negative-ratio", type=float, default=0.3)
+    parser.add_argument("--swap-ratio", type=float, default=0.0,
+                        help="share of questions that also get an entity-swapped unanswerable copy")
+    parser.add_argument("--init-from", default="", help="start from these reader weights (a later stage)")
+    parser.add_argument("--skip-seen", type=int, default=0,
+                        help="leave out questions of the first N examples of the swap-free sample")
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--stride", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=32)

@@ -91,3 +91,29 @@ def test_old_generations_are_removed(corpus, tmp_path, embedder):
     shutil.copy(corpus / sorted(p.name for p in corpus.iterdir())[0], corpus / "copy.txt")
     open_index(corpus, tmp_path / "idx", embedder)
     assert [p.name for p in (tmp_path / "idx").glob("gen-*")] == ["gen-2"]
+
+
+def test_ivf_vector_index_is_saved_reloaded_and_switched_without_reembedding(tmp_path, embedder):
+    docs = tmp_path / "many"
+    docs.mkdir()
+    topics = ["rivers", "mountains", "elections", "football", "chemistry", "painting", "trains", "bread"]
+    for n in range(48):
+        (docs / f"note{n:02d}.txt").write_text(f"Note {n} is about {topics[n % 8]} and item number {n}.\n")
+    built, _ = open_index(docs, tmp_path / "idx", embedder, vector_index="ivf")
+    assert built.store.kind == "ivf"
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert manifest["vector_index"] == "ivf" and "vectors.faiss" in manifest["files"]
+    reopened, report = open_index(docs, tmp_path / "idx", embedder, vector_index="ivf")
+    assert not report.changed and reopened.store.kind == "ivf"
+    query = embedder.encode(["football"])
+    assert reopened.store.search(query, 5)[0].tolist() == built.store.search(query, 5)[0].tolist()
+    exact, report = open_index(docs, tmp_path / "idx", embedder, vector_index="exact")
+    assert exact.store.kind == "exact" and report.embedded == []
+    assert "vectors.faiss" not in json.loads((tmp_path / "idx" / "manifest.json").read_text())["files"]
+
+
+def test_progress_reports_every_passage(corpus, tmp_path, embedder):
+    calls = []
+    index, _ = open_index(corpus, tmp_path / "idx", embedder, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (len(index.passages), len(index.passages))
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

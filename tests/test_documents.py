@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,30 @@ def test_unreadable_file_is_skipped(tmp_path):
     path.chmod(0)
     (tmp_path / "ok.txt").write_text("visible", encoding="utf-8")
     assert [s.source for s in load_folder(tmp_path).skipped] == ["secret.txt"]
+
+
+def test_permission_denied_is_skipped_even_as_root(tmp_path, monkeypatch):
+    # Root reads any file, so the OS refusal is simulated at the one call that reads bytes.
+    (tmp_path / "secret.txt").write_text("hidden", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("visible", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = load_folder(tmp_path)
+    assert [d.source for d in report.documents] == ["ok.txt"]
+    assert [(s.source, s.reason) for s in report.skipped] == [("secret.txt", "unreadable: Permission denied")]
+
+
+def test_fifo_named_like_a_document_is_skipped_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block forever
+    (tmp_path / "ok.txt").write_text("visible", encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert [(s.source, s.reason) for s in report.skipped] == [("pipe.txt", "not a regular file")]
 
 
 def test_decode_matches_read_text_newlines(tmp_path):

@@ -14,6 +14,9 @@ SEEDS_QA = ROOT / "tests" / "data" / "seeds_qa.jsonl"
      ('{"question": "q", "answers": "x"}', "'answers' must be a list"),
      ('{"question": "q", "answerable": "yes"}', "'answerable' must be true or false"),
      ('{"question": "q", "start": 5}', "'start' and 'end' must be given together"),
+     ('{"question": "q", "start": true, "end": 3}', "'start' and 'end' must be given together"),
+     ('{"question": "q", "sources": 5}', "'sources' must be a list"),  # found by tests/test_fuzz.py
+     ('{"question": "q", "source": null}', "'sources' must be a list"),
      ("[1, 2]", "expected a JSON object")],
 )
 def test_malformed_lines_are_named(tmp_path, line, message):

@@ -91,3 +91,39 @@ def test_training_script_runs_a_few_steps(tmp_path):
         else:
             assert "Warsaw" not in e.context or e.question != "Where was Marie Curie born?"
     Reader(tmp_path / "out.safetensors").read("Where was Curie born?", [PassageRef("c", 0, context)])
+
+
+def test_entity_swaps_ask_about_something_the_context_never_mentions():
+    import random
+
+    from qa.train_reader import swap_entity
+
+    context = "Marie Curie won the Nobel Prize in 1903. She was born in Warsaw."
+    pool = ["Warsaw", "Vienna", "1911", "Curie"]
+    rng = random.Random(0)
+    for _ in range(20):
+        swapped = swap_entity("Where was Marie Curie born in 1867?", context, pool, rng)
+        assert swapped and swapped != "Where was Marie Curie born in 1867?"
+        assert ("Vienna" in swapped) != ("1911" in swapped)
+    assert swap_entity("where was she born?", context, pool, rng) is None
+    assert swap_entity("Where was Marie Curie born?", context, ["Warsaw", "Curie"], rng) is None
+
+
+def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
+    import gzip
+
+    from qa import train_reader
+
+    paragraphs = [{"context": f"Town {n} has {n} bridges and the Mayor Anna {n}.", "qas": [
+        {"id": str(n), "question": f"How many bridges has Town {n}?",
+         "answers": [{"text": str(n), "answer_start": len(f"Town {n} has ")}]}]} for n in range(10, 40)]
+    path = tmp_path / "train.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump({"data": [{"title": "t", "paragraphs": paragraphs}]}, handle)
+    first = train_reader.select_examples(train_reader.parse_args(["--data", str(path), "--examples", "12"]))
+    second = train_reader.select_examples(train_reader.parse_args(
+        ["--data", str(path), "--examples", "0", "--skip-seen", "12", "--swap-ratio", "1.0"]))
+    assert {e.question for e in first}.isdisjoint(e.question for e in second if e.answer_start >= 0)
+    # An entity swap asks about another town's number: a question the paragraph cannot answer.
+    mismatched = [e for e in second if e.question.split()[-1].rstrip("?") not in e.context]
+    assert mismatched and all(e.answer_start < 0 for e in mismatched)

@@ -87,6 +87,20 @@ def test_upload_names_cannot_escape_the_folder():
             safe_upload_name(bad)
 
 
+def test_uploads_over_the_size_limit_or_of_other_types_are_refused(assistant, tmp_path):
+    from ui.app import MAX_UPLOAD_BYTES, add_files
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (MAX_UPLOAD_BYTES + 1))
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    before = sorted(p.name for p in assistant.docs_dir.iterdir())
+    messages = add_files(assistant, [str(big), str(pdf)])
+    assert messages == [f"not added: big.txt: {MAX_UPLOAD_BYTES + 1} bytes is over the {MAX_UPLOAD_BYTES} byte limit",
+                        "not added: paper.pdf: only .txt, .md files can be added"]
+    assert sorted(p.name for p in assistant.docs_dir.iterdir()) == before
+
+
 def test_binding_everywhere_without_auth_warns(tmp_path):
     env = dict(os.environ, DOCQA_AUTH="")
     result = subprocess.run([sys.executable, "-m", "ui", "--docs", str(tmp_path), "--host", "0.0.0.0"],

@@ -45,7 +45,7 @@ def screenshots(tmp_path_factory):
 
 
 @pytest.mark.browser
-def test_chat_in_a_real_browser(app_url, tmp_path, screenshots):
+def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
     if not shutil.which("chromium"):
         pytest.fail("Debian's chromium is not installed: run `make browser`")
     from playwright.sync_api import sync_playwright
@@ -69,6 +69,14 @@ def test_chat_in_a_real_browser(app_url, tmp_path, screenshots):
         box.press("Enter")
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
         page.screenshot(path=str(screenshots / "not_found.png"), full_page=True)
+        # The [n] markers of an earlier answer still open its citations in the source viewer.
+        expected = assistant.ask("Who was arrested in Moscow?").citations
+        assert page.locator("#chat a.cite").count() >= 2 * len(expected)
+        for n in (len(expected), 1):
+            page.locator(f'#chat a[href="#cite-0-{n}"]').first.click()
+            page.wait_for_selector(f"#viewer .source-name >> text={expected[n - 1].source}, characters "
+                                   f"{expected[n - 1].start}-{expected[n - 1].end}", timeout=20000)
+            assert page.locator("#viewer mark#cited").inner_text() == expected[n - 1].quote
         browser.close()
 
 

@@ -31,8 +31,23 @@ CSS = """
 #cited { background: #ffe58a; padding: 0 2px; }
 .source-name { font-weight: 600; margin-bottom: 6px; }
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; } }
+#cite-request { display: none !important; }
 """
 SCROLL_TO_CITED = "() => { const m = document.querySelector('#cited'); if (m) m.scrollIntoView({block: 'center'}); }"
+# A click on a [n] marker in the chat puts "<turn>-<n>:<time>" into the hidden #cite-request box, whose
+# change event shows that citation in the source viewer.
+MARKER_CLICKS = """() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#cite-"]');
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const box = document.querySelector('#cite-request textarea, #cite-request input');
+    if (!box) return;
+    box.value = link.getAttribute('href').slice('#cite-'.length) + ':' + Date.now();  // always a change
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true);
+}"""
 
 
 def safe_upload_name(name: str) -> str:
@@ -51,6 +66,26 @@ def documents_table(assistant: Assistant) -> list[list]:
         [info.source, info.size, info.chunks, time.strftime("%Y-%m-%d %H:%M", time.localtime(info.indexed_at))]
         for info in assistant.index.documents.values()
     ]
+
+
+def add_files(assistant: Assistant, paths: list[str]) -> list[str]:
+    """Copy uploaded files into the documents folder (safe names, allowed types, size limit); one
+    message per file. The caller re-indexes."""
+    messages = []
+    for path in paths:
+        try:
+            name = safe_upload_name(Path(path).name)
+            size = Path(path).stat().st_size
+            if size > MAX_UPLOAD_BYTES:
+                raise ValueError(f"{name}: {size} bytes is over the {MAX_UPLOAD_BYTES} byte limit")
+            target = (assistant.docs_dir / name).resolve()
+            if target.parent != assistant.docs_dir.resolve():
+                raise ValueError(f"{name}: would be written outside the documents folder")
+            shutil.copyfile(path, target)
+            messages.append(f"added {name}")
+        except (ValueError, OSError) as error:
+            messages.append(f"not added: {error}")
+    return messages
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -79,38 +114,35 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         except InvalidQuestionError as error:
             history += [{"role": "user", "content": message or ""}, {"role": "assistant", "content": f"⚠️ {error}"}]
             return history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), ""
-        reply = answer_markdown(answer, asked=message)
+        reply = answer_markdown(answer, asked=message, turn=len(turns))
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
         turns.append({"question": searched, "answer": answer.short_answer or "", "citations": [asdict(c) for c in answer.citations]})
         labels = [citation_label(n, c) for n, c in enumerate(answer.citations, start=1)]
         viewer = show_citation(labels[0], turns) if labels else ""
         return history, turns, gr.update(choices=labels, value=labels[0] if labels else None), trace_rows(answer.hits), viewer, ""
 
-    def show_citation(label: str | None, turns: list) -> str:
-        if not label or not turns:
+    def view_citation(turn: int, n: int, turns: list) -> str:
+        if not 0 <= turn < len(turns) or not 1 <= n <= len(turns[turn]["citations"]):
             return ""
-        n = int(label.split("]")[0].strip("["))
-        citation = turns[-1]["citations"][n - 1]
+        citation = turns[turn]["citations"][n - 1]
         text = assistant.document_text(citation["source"])
         return source_view(citation["source"], text, citation["start"], citation["end"])
 
+    def show_citation(label: str | None, turns: list) -> str:
+        if not label or not turns:
+            return ""
+        return view_citation(len(turns) - 1, int(label.split("]")[0].strip("[")), turns)
+
+    def show_marker(request: str, turns: list) -> str:
+        turn, _, n = (request or "").partition(":")[0].partition("-")
+        if not (turn.isdigit() and n.isdigit()):
+            return gr.update()
+        return view_citation(int(turn), int(n), turns)
+
     def upload(files: list[str] | None, progress=gr.Progress()):
-        messages = []
-        for path in files or []:
-            try:
-                name = safe_upload_name(Path(path).name)
-                size = Path(path).stat().st_size
-                if size > MAX_UPLOAD_BYTES:
-                    raise ValueError(f"{name}: {size} bytes is over the {MAX_UPLOAD_BYTES} byte limit")
-                target = (assistant.docs_dir / name).resolve()
-                if target.parent != assistant.docs_dir.resolve():
-                    raise ValueError(f"{name}: would be written outside the documents folder")
-                shutil.copyfile(path, target)
-                messages.append(f"added {name}")
-            except (ValueError, OSError) as error:
-                messages.append(f"not added: {error}")
-        progress(0.3, desc="Indexing")
-        report = assistant.refresh()
+        messages = add_files(assistant, files or [])
+        progress(0, desc="Indexing")
+        report = assistant.refresh(lambda done, total: progress(done / total, desc=f"Indexing: {done}/{total} passages"))
         messages += [f"skipped {s.source}: {s.reason}" for s in report.skipped]
         return documents_table(assistant), "\n".join(messages) or "nothing to add", gr.update(choices=list(assistant.index.documents))
 
@@ -139,6 +171,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 with gr.Column(scale=2, min_width=300):
                     citations = gr.Radio(label="Citations (click to view the source)", choices=[], elem_id="citations")
                     viewer = gr.HTML(elem_id="viewer")
+                    cite_request = gr.Textbox(elem_id="cite-request", show_label=False, container=False)
             with gr.Accordion("Retrieved passages and scores", open=False):
                 trace = gr.Dataframe(headers=TRACE_HEADERS, interactive=False, wrap=True, elem_id="trace")
         with gr.Tab("Documents"):
@@ -153,6 +186,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         question.submit(respond, [question, chatbot, turns], [chatbot, turns, citations, trace, viewer, question],
                         api_name="chat").then(None, js=SCROLL_TO_CITED)
         citations.input(show_citation, [citations, turns], viewer, api_visibility="private").then(None, js=SCROLL_TO_CITED)
+        cite_request.change(show_marker, [cite_request, turns], viewer, api_visibility="private").then(
+            None, js=SCROLL_TO_CITED)
+        demo.load(None, js=MARKER_CLICKS)
         files.upload(upload, files, [table, status, choice], api_visibility="private")
         remove_button.click(remove, choice, [table, status, choice], api_visibility="private")
         gr.api(ask, api_name="ask")

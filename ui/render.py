@@ -10,10 +10,16 @@ import html
 from qa import Answer, Citation, Hit
 
 
-def answer_markdown(answer: Answer, asked: str | None = None) -> str:
+def citation_marker(n: int, turn: int | None) -> str:
+    """``[n]``; a link ``#cite-<turn>-<n>`` that opens the source viewer when the turn is known."""
+    return f"**[{n}]**" if turn is None else f'<a href="#cite-{turn}-{n}" class="cite">[{n}]</a>'
+
+
+def answer_markdown(answer: Answer, asked: str | None = None, turn: int | None = None) -> str:
     """The chat reply: short answer, quoted evidence with [n] markers and file names, or "not found"
     with the closest passages. When the question searched differs from the one asked (a follow-up made
-    standalone), it is shown first."""
+    standalone), it is shown first. With ``turn`` (the answer's index in the conversation) the markers
+    are links the chat turns into "show this citation"."""
     parts: list[str] = []
     if asked and " ".join(asked.split()) != answer.question:
         parts.append(f"*Searched for:* {html.escape(answer.question)}")
@@ -28,9 +34,10 @@ def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     if answer.short_answer:
         parts.append(f"**{html.escape(answer.short_answer)}**")
     for n, c in enumerate(answer.citations, start=1):
-        parts.append(f"> {html.escape(c.quote)} **[{n}]**")
+        parts.append(f"> {html.escape(c.quote)} {citation_marker(n, turn)}")
     sources = "; ".join(
-        f"[{n}] `{html.escape(c.source)}` ({c.start}-{c.end})" for n, c in enumerate(answer.citations, start=1)
+        f"{citation_marker(n, turn)} `{html.escape(c.source)}` ({c.start}-{c.end})"
+        for n, c in enumerate(answer.citations, start=1)
     )
     parts.append(f"<sub>Sources: {sources}</sub>")
     if len({c.source for c in answer.citations}) > 1:

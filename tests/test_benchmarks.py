@@ -1,0 +1,26 @@
+"""The speed benchmark's CI smoke run: a tiny corpus, every section, a written report."""
+
+import json
+
+import pytest
+
+from tests.conftest import SHARED
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "bbc.tar.gz").exists() or not (SHARED / "squad-dev").exists(),
+                    reason="needs ../shared/corpus and ../shared/squad-dev")
+def test_speed_benchmark_smoke_run_writes_its_report(tmp_path):
+    from benchmarks import speed
+
+    speed.main(["--corpus", "tiny", "--out", str(tmp_path), "--questions", "10", "--ann-queries", "10",
+                "--scale", "3000", "--squad-articles", "1", "--raw-sample", "50"])
+    report = json.loads((tmp_path / "speed.json").read_text())
+    assert report["documents"] == 40 and report["passages"] >= 40
+    assert 0 < report["build_vs_raw_encoder"] and report["raw_encoder_sample"] == 50
+    assert report["retrieve_p50_ms"] > 0 and report["ask_p50_ms"] >= report["retrieve_p50_ms"] * 0.5
+    assert report["cold_first_answer_s"] >= report["cold_index_opened_s"] > 0
+    assert 0 <= report["squad_dev"]["baseline"]["recall@4"] <= 1 and report["squad_dev"]["questions"] > 0
+    kinds = [(row["vectors"], row["kind"]) for row in report["vector_search"]]
+    assert kinds == [(report["passages"], "exact"), (report["passages"], "ivf"), (3000, "exact"), (3000, "ivf")]
+    assert all(row["recall@10"] == 1.0 for row in report["vector_search"] if row["kind"] == "exact")
+    assert "build speed / raw encoder speed" in (tmp_path / "speed.md").read_text()
