@@ -34,7 +34,7 @@ def run(squad: Path, index_dir: Path, limit: int, k: int = 5) -> list[dict]:
     embedder = Embedder()
     started = time.time()
     index, report = open_index(squad / "docs", index_dir, embedder)
-    print(f"index: {len(index.passages)} passages from {len(index.documents)} documents, "
+    print(f"index: {index.passage_count} passages from {len(index.documents)} documents, "
           f"{report.seconds:.1f}s ({'built' if report.embedded else 'reused'})")
     query_vectors = embedder.encode([q["question"] for q in questions])
     results = []

@@ -42,7 +42,7 @@ def main() -> None:
             times.append(time.perf_counter() - started)
     print(f"embedding model cold load (imports included) {load:.2f} s")
     print(f"reader load                                  {reader_load:.2f} s")
-    print(f"index build of {args.docs:29s} {build:.2f} s ({len(assistant.index.passages)} passages)")
+    print(f"index build of {args.docs:29s} {build:.2f} s ({assistant.index.passage_count} passages)")
     print(f"reopen unchanged index                       {reopen * 1000:.0f} ms")
     print(f"ask median of 10                             {statistics.median(times) * 1000:.0f} ms")
 

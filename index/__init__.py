@@ -9,6 +9,7 @@ from index.build import (
     DocumentInfo,
     Index,
     RefreshReport,
+    Tiering,
     load_index,
     open_index,
     refresh_index,
@@ -20,5 +21,5 @@ from index.embed import Embedder
 __all__ = [
     "Chunking", "CorruptIndexError", "Document", "DocumentInfo", "Embedder", "EmptyFolderError", "Index",
     "LoadReport", "Passage", "RefreshReport", "Skipped", "chunk_document", "load_folder", "load_index",
-    "open_index", "refresh_index", "split_sentences",
+    "open_index", "refresh_index", "split_sentences", "Tiering",
 ]

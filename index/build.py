@@ -3,6 +3,13 @@
 Layout of an index folder: ``manifest.json`` (written last, atomically) names the current generation
 folder ``gen-N/`` that holds ``vectors.npy``, ``passages.jsonl`` and the BM25 folders, with the sha256 of
 every file. A crash mid-write leaves the previous manifest, and so the previous generation, in force.
+
+An index has two tiers. The *base* is the bulk of the corpus, written once; the *delta* (``gen-N/delta/``)
+holds documents added or changed since, and the manifest lists the base documents that were removed or
+replaced (``retired``). Adding, changing or removing a document re-embeds and re-indexes that document
+only, links the base files into the new generation and writes the small delta; when the delta or the
+retired share outgrows ``Tiering``'s limits, the next refresh merges everything into a new base (no
+re-embedding: vectors are kept).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from filelock import FileLock
 from index.chunk import Passage, chunk_document, split_sentences
 from index.documents import Document, LoadReport, Skipped, load_folder
 from index.embed import Embedder, Progress
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, TieredLexicalIndex
 from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
@@ -71,36 +78,73 @@ class RefreshReport:
         return bool(self.embedded or self.removed)
 
 
+@dataclass(frozen=True)
+class Tiering:
+    """When a refresh writes a delta instead of a new base: the base has at least ``min_base_rows``
+    passages (below that a full re-index takes about a second), the delta stays within
+    ``max_delta_share`` of the base and the retired base rows within ``max_retired_share``."""
+
+    min_base_rows: int = 2000
+    max_delta_share: float = 0.05
+    max_retired_share: float = 0.10
+
+
 @dataclass
 class Index:
-    """Passages of a corpus with their vectors, a FAISS store and two BM25 indexes, aligned by row."""
+    """Passages of a corpus with their vectors, a FAISS store and two BM25 indexes, aligned by row.
+
+    Rows ``[0, base_rows)`` are the base tier, the rest the delta; base rows of ``retired`` documents
+    stay in the arrays but are never returned (``alive`` is False for them).
+    """
 
     passages: list[Passage]
     vectors: np.ndarray
     documents: dict[str, DocumentInfo]
     model: str
     chunking: Chunking
-    lexical_words: LexicalIndex
-    lexical_names: LexicalIndex
+    lexical_words: TieredLexicalIndex
+    lexical_names: TieredLexicalIndex
     sentence_vectors: np.ndarray  # float16, the sentences of passage i at rows sentence_offsets[i]:[i + 1]
     sentence_offsets: np.ndarray
     store: VectorStore
+    base_rows: int = -1  # -1: all rows
+    retired: frozenset[str] = frozenset()
+    generation: str = ""
+    alive: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.base_rows < 0:
+            self.base_rows = len(self.passages)
         if len(self.passages) != len(self.vectors) or len(self.store) != len(self.vectors):
             raise CorruptIndexError(f"{len(self.passages)} passages, {len(self.vectors)} vectors, "
                                     f"{len(self.store)} in the vector index")
         if len(self.sentence_offsets) != len(self.passages) + 1 or self.sentence_offsets[-1] != len(self.sentence_vectors):
             raise CorruptIndexError("sentence vectors do not match the passages")
+        if len(self.lexical_words) != len(self.passages) or len(self.lexical_names) != len(self.passages):
+            raise CorruptIndexError("the BM25 indexes do not match the passages")
+        self.alive = np.ones(len(self.passages), dtype=bool)
+        if self.retired:
+            self.alive[: self.base_rows] = [p.source not in self.retired for p in self.passages[: self.base_rows]]
 
     @classmethod
     def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts,
                    vector_index: str = "auto") -> Index:
+        """A base-only index (every row in the base tier)."""
         texts = [p.text for p in passages]
         offsets = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
         return cls(passages, vectors, documents, model, chunking,
-                   LexicalIndex(texts, "words"), LexicalIndex(texts, "names", fuzzy=True), sentence_vectors, offsets,
+                   TieredLexicalIndex(LexicalIndex(texts, "words")),
+                   TieredLexicalIndex(LexicalIndex(texts, "names", fuzzy=True)), sentence_vectors, offsets,
                    VectorStore(vectors, vector_index))
+
+    @property
+    def passage_count(self) -> int:
+        """Passages that can be returned (retired base rows left out)."""
+        return int(self.alive.sum())
+
+    @property
+    def delta_rows(self) -> int:
+        return len(self.passages) - self.base_rows
 
     def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Document offsets of passage row's sentences and their (float16) vectors."""
@@ -110,6 +154,13 @@ class Index:
         if hi - lo != len(spans):
             raise CorruptIndexError(f"passage {p.id}: {len(spans)} sentences but {hi - lo} sentence vectors")
         return spans, self.sentence_vectors[lo:hi]
+
+    def tier(self, delta: bool) -> _Embedded:
+        """The base's or the delta's passages with their vectors."""
+        rows = slice(self.base_rows, None) if delta else slice(0, self.base_rows)
+        offsets = self.sentence_offsets[rows.start : (None if delta else self.base_rows + 1)]
+        return _Embedded(self.passages[rows], self.vectors[rows],
+                         self.sentence_vectors[int(offsets[0]) : int(offsets[-1])], np.diff(offsets).tolist())
 
 
 def _sha256(path: Path) -> str:
@@ -129,27 +180,62 @@ def _atomic_write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def save_index(index: Index, folder: Path) -> Path:
-    """Write index as a new generation under folder, then switch the manifest to it; old ones go."""
+def _write_passages(path: Path, passages: list[Passage]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for p in passages:
+            handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
+
+
+def _write_tier(folder: Path, tier: _Embedded) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "vectors.npy", tier.vectors, allow_pickle=False)
+    np.save(folder / "sentence_vectors.npy", tier.sentence_vectors, allow_pickle=False)
+    np.save(folder / "sentence_offsets.npy", np.concatenate([[0], np.cumsum(tier.sentence_counts)]).astype(np.int64),
+            allow_pickle=False)
+    _write_passages(folder / "passages.jsonl", tier.passages)
+
+
+def _link_base(source: Path, target: Path, files: dict[str, str]) -> dict[str, str]:
+    """Hard-link (or copy) the base files of generation source into target; their checksums."""
+    linked = {}
+    for name, digest in files.items():
+        if name.startswith("delta/"):
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / name, target / name)
+        except OSError:
+            shutil.copyfile(source / name, target / name)
+        linked[name] = digest
+    return linked
+
+
+def save_index(index: Index, folder: Path, base_from: dict | None = None) -> Path:
+    """Write index as a new generation under folder, then switch the manifest to it; old ones go.
+
+    With ``base_from`` (the manifest the index's base was loaded from) the base files are linked from
+    that generation, so only the delta is written.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name[4:]) for p in folder.glob("gen-*") if p.name[4:].isdigit()]
     number = max(numbers, default=0) + 1
     generation = folder / f"gen-{number}"
     shutil.rmtree(generation, ignore_errors=True)
     generation.mkdir()
-    np.save(generation / "vectors.npy", index.vectors, allow_pickle=False)
-    np.save(generation / "sentence_vectors.npy", index.sentence_vectors, allow_pickle=False)
-    np.save(generation / "sentence_offsets.npy", index.sentence_offsets, allow_pickle=False)
-    with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for p in index.passages:
-            handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
-    index.lexical_words.save(generation / "bm25-words")
-    index.lexical_names.save(generation / "bm25-names")
-    if index.store.kind != "exact":  # an exact index is rebuilt from vectors.npy in milliseconds
-        index.store.save(generation / "vectors.faiss")
-    files = {
+    if base_from is not None and (folder / base_from["generation"]).is_dir():
+        files = _link_base(folder / base_from["generation"], generation, base_from["files"])
+    else:
+        _write_tier(generation, index.tier(delta=False))
+        index.lexical_words.base.save(generation / "bm25-words")
+        index.lexical_names.base.save(generation / "bm25-names")
+        if index.store.kind != "exact":  # an exact index is rebuilt from vectors.npy in milliseconds
+            index.store.save(generation / "vectors.faiss")
+        files = {}
+    if index.delta_rows:
+        _write_tier(generation / "delta", index.tier(delta=True))
+    files |= {
         path.relative_to(generation).as_posix(): _sha256(path)
-        for path in sorted(generation.rglob("*")) if path.is_file()
+        for path in sorted(generation.rglob("*")) if path.is_file() and path.relative_to(generation).as_posix() not in files
     }
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -159,10 +245,13 @@ def save_index(index: Index, folder: Path) -> Path:
         "chunking": asdict(index.chunking),
         "generation": generation.name,
         "files": files,
+        "base_rows": index.base_rows,
+        "retired": sorted(index.retired),
         "documents": {s: asdict(d) for s, d in index.documents.items()},
         "saved_at": time.time(),
     }
     _atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=1))
+    index.generation = generation.name
     for old in folder.glob("gen-*"):
         if old.name != generation.name:
             shutil.rmtree(old, ignore_errors=True)
@@ -202,22 +291,33 @@ def load_index(folder: str | Path) -> Index:
         if not path.is_file() or _sha256(path) != digest:
             raise CorruptIndexError(f"index file {path} is missing or does not match its checksum")
     try:
-        vectors = np.load(generation / "vectors.npy", allow_pickle=False)
-        with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
-            passages = [Passage(**json.loads(line)) for line in handle]
+        base = _read_tier(generation)
+        delta = _read_tier(generation / "delta") if "delta/passages.jsonl" in manifest["files"] else None
         documents = {s: DocumentInfo(**d) for s, d in manifest["documents"].items()}
+        joined = _Embedded.join([base] + ([delta] if delta else []), int(manifest["dimension"]))
         kind = manifest.get("vector_index", "exact")
         saved = generation / "vectors.faiss"
-        store = VectorStore.load(saved, vectors, kind) if saved.exists() else VectorStore(vectors, kind)
+        store = VectorStore.load(saved, joined.vectors, kind) if saved.exists() else VectorStore(joined.vectors, kind)
+        retired = frozenset(manifest.get("retired", ()))
+        mask = np.array([p.source in retired for p in base.passages], dtype=bool)
+        delta_texts = [p.text for p in delta.passages] if delta else []
         return Index(
-            passages, vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
-            LexicalIndex.load(generation / "bm25-words"), LexicalIndex.load(generation / "bm25-names"),
-            np.load(generation / "sentence_vectors.npy", allow_pickle=False),
-            np.load(generation / "sentence_offsets.npy", allow_pickle=False),
-            store,
+            joined.passages, joined.vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
+            TieredLexicalIndex(LexicalIndex.load(generation / "bm25-words"), mask, delta_texts),
+            TieredLexicalIndex(LexicalIndex.load(generation / "bm25-names"), mask, delta_texts),
+            joined.sentence_vectors, np.concatenate([[0], np.cumsum(joined.sentence_counts)]).astype(np.int64),
+            store, len(base.passages), retired, manifest["generation"],
         )
     except (ValueError, TypeError, KeyError, OSError, RuntimeError) as error:
         raise CorruptIndexError(f"cannot load index at {folder}: {error}") from error
+
+
+def _read_tier(folder: Path) -> _Embedded:
+    with (folder / "passages.jsonl").open(encoding="utf-8") as handle:
+        passages = [Passage(**json.loads(line)) for line in handle]
+    offsets = np.load(folder / "sentence_offsets.npy", allow_pickle=False)
+    return _Embedded(passages, np.load(folder / "vectors.npy", allow_pickle=False),
+                     np.load(folder / "sentence_vectors.npy", allow_pickle=False), np.diff(offsets).tolist())
 
 
 @dataclass(frozen=True)
@@ -264,18 +364,60 @@ def _embed_documents(
     return embedded, infos
 
 
+def _current(folder: Path, previous: Index | None) -> tuple[Index, dict]:
+    """The saved index and its manifest; ``previous`` is used as is when it is that very generation."""
+    manifest = _read_manifest(folder)
+    if manifest is None:
+        raise FileNotFoundError(f"no index at {folder} (no {MANIFEST})")
+    if previous is not None and previous.generation and previous.generation == manifest["generation"]:
+        return previous, manifest
+    return load_index(folder), manifest
+
+
+def _with_delta(old: Index, keep: set[str], new: _Embedded, infos: dict[str, DocumentInfo],
+                tiering: Tiering, vector_index: str) -> Index | None:
+    """old's base with new added to its delta, or None when the tiers' limits say "merge"."""
+    if old.store.kind != "exact" or choose_kind(len(old.vectors), vector_index) != "exact":
+        return None  # an approximate index is rebuilt whole
+    base = old.tier(delta=False)
+    retired = old.retired | {p.source for p in base.passages if p.source not in keep}
+    delta_before = old.tier(delta=True)
+    delta = _Embedded.join(
+        [delta_before.select([i for i, p in enumerate(delta_before.passages) if p.source in keep]), new],
+        old.vectors.shape[1],
+    )
+    retired_rows = sum(p.source in retired for p in base.passages)
+    if (len(base.passages) < tiering.min_base_rows
+            or len(delta.passages) > tiering.max_delta_share * len(base.passages)
+            or retired_rows > tiering.max_retired_share * len(base.passages)):
+        return None
+    joined = _Embedded.join([base, delta], old.vectors.shape[1])
+    mask = np.array([p.source in retired for p in base.passages], dtype=bool)
+    texts = [p.text for p in delta.passages]
+    return Index(
+        joined.passages, joined.vectors, infos, old.model, old.chunking,
+        TieredLexicalIndex(old.lexical_words.base, mask, texts), TieredLexicalIndex(old.lexical_names.base, mask, texts),
+        joined.sentence_vectors, np.concatenate([[0], np.cumsum(joined.sentence_counts)]).astype(np.int64),
+        VectorStore(joined.vectors, "exact"), len(base.passages), frozenset(retired), old.generation,
+    )
+
+
 def refresh_index(
     docs: LoadReport, folder: Path, embedder: Embedder, chunking: Chunking = Chunking(),
-    progress: Progress | None = None, vector_index: str = "auto",
+    progress: Progress | None = None, vector_index: str = "auto", tiering: Tiering = Tiering(),
+    previous: Index | None = None,
 ) -> tuple[Index, RefreshReport]:
     """Bring the index in folder up to date with docs, embedding only added or changed documents.
 
     ``progress(done, total)`` is called as passages are embedded (for progress bars); ``vector_index``
-    picks the FAISS index kind (see ``index.store.choose_kind``)."""
+    picks the FAISS index kind (see ``index.store.choose_kind``); ``tiering`` decides between writing a
+    delta and merging into a new base; ``previous`` (the index this process last saw) spares reloading
+    the folder when it is still the saved generation."""
     started = time.time()
     reason = ""
+    manifest = None
     try:
-        old = load_index(folder)
+        old, manifest = _current(folder, previous)
         if old.model != embedder.name or old.chunking != chunking:
             reason = f"model or chunking changed ({old.model}, {old.chunking})"
             old = None
@@ -293,29 +435,35 @@ def refresh_index(
         report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
         return old, report
     new, new_infos = _embed_documents(todo, embedder, chunking, progress)
-    parts = [new]
-    if old is not None:
-        previous = _Embedded(old.passages, old.vectors, old.sentence_vectors, np.diff(old.sentence_offsets).tolist())
-        parts.insert(0, previous.select([i for i, p in enumerate(old.passages) if p.source in keep]))
-    joined = _Embedded.join(parts, embedder.dimension)
-    order = sorted(range(len(joined.passages)), key=lambda i: (joined.passages[i].source, joined.passages[i].start))
-    joined = joined.select(order)
-    infos = {s: old_docs[s] for s in keep} | new_infos
-    index = Index.from_parts(joined.passages, np.ascontiguousarray(joined.vectors), dict(sorted(infos.items())),
-                             embedder.name, chunking, joined.sentence_vectors, joined.sentence_counts, vector_index)
-    save_index(index, folder)
+    infos = dict(sorted(({s: old_docs[s] for s in keep} | new_infos).items()))
+    index = _with_delta(old, keep, new, infos, tiering, vector_index) if old is not None else None
+    if index is not None:
+        save_index(index, folder, base_from=manifest)
+    else:
+        parts = [new]
+        if old is not None:
+            everything = _Embedded(old.passages, old.vectors, old.sentence_vectors, np.diff(old.sentence_offsets).tolist())
+            parts.insert(0, everything.select([i for i, p in enumerate(old.passages) if old.alive[i] and p.source in keep]))
+        joined = _Embedded.join(parts, embedder.dimension)
+        order = sorted(range(len(joined.passages)), key=lambda i: (joined.passages[i].source, joined.passages[i].start))
+        joined = joined.select(order)
+        index = Index.from_parts(joined.passages, np.ascontiguousarray(joined.vectors), infos, embedder.name,
+                                 chunking, joined.sentence_vectors, joined.sentence_counts, vector_index)
+        save_index(index, folder)
     report = RefreshReport(sorted(d.source for d in todo), sorted(keep), removed, docs.skipped, reason,
                            time.time() - started)
-    logger.info("index %s: embedded %d, reused %d, removed %d documents in %.1fs",
-                folder, len(report.embedded), len(report.reused), len(removed), report.seconds)
+    logger.info("index %s: embedded %d, reused %d, removed %d documents in %.1fs (%d in the delta)",
+                folder, len(report.embedded), len(report.reused), len(removed), report.seconds, index.delta_rows)
     return index, report
 
 
 def open_index(
     docs_dir: str | Path, index_dir: str | Path, embedder: Embedder, chunking: Chunking = Chunking(),
-    progress: Progress | None = None, vector_index: str = "auto",
+    progress: Progress | None = None, vector_index: str = "auto", tiering: Tiering = Tiering(),
+    previous: Index | None = None,
 ) -> tuple[Index, RefreshReport]:
-    """Load the documents under docs_dir and return their up-to-date index (built or refreshed as needed).
+    """Load the documents under docs_dir and return their up-to-date index (built or refreshed as needed;
+    see ``refresh_index`` for the options).
 
     Two processes opening the same index_dir wait for each other (a file lock), so neither sees a
     half-written index.
@@ -323,4 +471,5 @@ def open_index(
     folder = Path(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".lock")):
-        return refresh_index(load_folder(docs_dir), folder, embedder, chunking, progress, vector_index)
+        return refresh_index(load_folder(docs_dir), folder, embedder, chunking, progress, vector_index, tiering,
+                             previous)

@@ -73,7 +73,8 @@ class Assistant:
     def refresh(self, progress: Progress | None = None) -> RefreshReport:
         """Re-read the documents folder and update the index (only new or changed documents are embedded)."""
         with self._lock:
-            index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress)
+            index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress,
+                                       previous=getattr(self, "index", None))
             self.index, self.last_refresh = index, report
             self._retriever = Retriever(index, self.embedder, self.retrieval)
             return report

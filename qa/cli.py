@@ -78,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
         report = assistant.last_refresh
         if args.json:
             _print_json({"index_dir": str(assistant.index_dir), **asdict(report),
-                         "passages": len(assistant.index.passages)})
+                         "passages": assistant.index.passage_count})
         else:
-            print(f"indexed {len(assistant.index.documents)} documents, {len(assistant.index.passages)} passages "
+            print(f"indexed {len(assistant.index.documents)} documents, {assistant.index.passage_count} passages "
                   f"in {assistant.index_dir} ({len(report.embedded)} embedded, {len(report.reused)} reused, "
                   f"{len(report.removed)} removed, {report.seconds:.1f}s)")
             for skipped in report.skipped:

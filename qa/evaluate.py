@@ -226,7 +226,7 @@ def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
         "latency_max_ms": round(float(np.max(latencies)), 1),
         "index_seconds": round(assistant.last_refresh.seconds, 2),
         "index_built": bool(assistant.last_refresh.embedded),
-        "passages": len(assistant.index.passages),
+        "passages": assistant.index.passage_count,
     }
 
 

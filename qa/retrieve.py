@@ -136,13 +136,16 @@ class Retriever:
     def retrieve(self, question: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The k best passages for question, best first, each with its trace and scored sentences."""
         settings, index = self.settings, self.index
-        if not index.passages:
+        if not index.passage_count:
             return []
         if query_vector is None:
             query_vector = self.embedder.encode([question])[0]
         n = settings.candidates
-        dense_ids, dense_scores = index.store.search(query_vector[None, :], max(n, k))
-        dense = {i: score for i, score in zip(dense_ids[0].tolist(), dense_scores[0].tolist()) if i >= 0}
+        retired = len(index.passages) - index.passage_count
+        dense_ids, dense_scores = index.store.search(query_vector[None, :], max(n, k) + retired)
+        dense = {i: score for i, score in zip(dense_ids[0].tolist(), dense_scores[0].tolist())
+                 if i >= 0 and index.alive[i]}
+        dense = dict(list(dense.items())[: max(n, k)])
         terms = QueryTerms.of(question, index.lexical_names)  # fuzzy name matching, done once per question
         words = dict(zip(*(a.tolist() for a in index.lexical_words.search(question, n))))
         names = dict(zip(*(a.tolist() for a in index.lexical_names.search_tokens(list(terms.indexed), n))))

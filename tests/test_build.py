@@ -117,3 +117,78 @@ def test_progress_reports_every_passage(corpus, tmp_path, embedder):
     index, _ = open_index(corpus, tmp_path / "idx", embedder, progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1] == (len(index.passages), len(index.passages))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+
+
+def _tiered():
+    from index import Tiering
+
+    return Tiering(min_base_rows=0, max_delta_share=10.0, max_retired_share=1.0)
+
+
+def _live_sources(index):
+    return sorted({p.source for p, alive in zip(index.passages, index.alive) if alive})
+
+
+def test_adding_changing_removing_one_document_touches_only_the_delta(corpus, tmp_path, embedder):
+    folder = tmp_path / "idx"
+    base, _ = open_index(corpus, folder, embedder)
+    base_files = json.loads((folder / "manifest.json").read_text())["files"]
+    (corpus / "extra.txt").write_text("The lighthouse keeper Oskar Wendt retired in 1999.\n", encoding="utf-8")
+    added, report = open_index(corpus, folder, embedder, tiering=_tiered(), previous=base)
+    assert report.embedded == ["extra.txt"] and added.delta_rows == 1 and added.base_rows == len(base.passages)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {k: v for k, v in manifest["files"].items() if not k.startswith("delta/")} == base_files
+    generation = folder / manifest["generation"]
+    assert (generation / "vectors.npy").stat().st_nlink >= 1 and (generation / "delta" / "passages.jsonl").exists()
+    hits = added.lexical_words.search("lighthouse keeper", 3)[0].tolist()
+    assert hits and added.passages[hits[0]].source == "extra.txt"
+
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA correction: the bridge was painted green.\n",
+                       encoding="utf-8")
+    edited, report = open_index(corpus, folder, embedder, tiering=_tiered(), previous=added)
+    assert report.embedded == [changed.name] and edited.retired == {changed.name}
+    old_rows = [i for i, p in enumerate(edited.passages[: edited.base_rows]) if p.source == changed.name]
+    assert old_rows and not edited.alive[old_rows].any()
+    assert _live_sources(edited) == sorted(p.name for p in corpus.glob("*.txt"))
+    (corpus / "extra.txt").unlink()
+    removed, report = open_index(corpus, folder, embedder, tiering=_tiered(), previous=edited)
+    assert report.removed == ["extra.txt"] and "extra.txt" not in _live_sources(removed)
+    assert not removed.lexical_words.search("lighthouse keeper", 3)[0].size
+
+    reloaded = load_index(folder)  # the delta and the retired list survive a reload
+    assert reloaded.passages == removed.passages and reloaded.retired == removed.retired
+    np.testing.assert_array_equal(reloaded.alive, removed.alive)
+    for q in ("bridge painted green", "Who was arrested in Moscow?"):
+        assert reloaded.lexical_words.search(q, 5)[0].tolist() == removed.lexical_words.search(q, 5)[0].tolist()
+        assert _search(reloaded, embedder, q) == _search(removed, embedder, q)
+
+
+def test_delta_scores_rank_like_a_full_rebuild(corpus, tmp_path, embedder):
+    from qa.retrieve import RetrievalSettings, Retriever
+
+    base, _ = open_index(corpus, tmp_path / "a", embedder)
+    (corpus / "extra.txt").write_text("Minsk police detained the journalist Irina Volkova on Monday.\n",
+                                      encoding="utf-8")
+    tiered, _ = open_index(corpus, tmp_path / "a", embedder, tiering=_tiered(), previous=base)
+    full, _ = open_index(corpus, tmp_path / "b", embedder)
+    assert tiered.delta_rows and not full.delta_rows
+    for q in ("Which journalist was detained?", "Who was arrested in Moscow?", "Volkova"):
+        ranked = [[(h.source, h.start) for h in Retriever(i, embedder, RetrievalSettings()).retrieve(q, 5)]
+                  for i in (tiered, full)]
+        assert ranked[0][:3] == ranked[1][:3]
+
+
+def test_outgrown_delta_is_merged_into_a_new_base(corpus, tmp_path, embedder):
+    from index import Tiering
+
+    folder = tmp_path / "idx"
+    base, _ = open_index(corpus, folder, embedder)
+    (corpus / "extra.txt").write_text("A short note about tides.\n", encoding="utf-8")
+    tight = Tiering(min_base_rows=0, max_delta_share=0.0, max_retired_share=1.0)
+    merged, report = open_index(corpus, folder, embedder, tiering=tight, previous=base)
+    assert report.embedded == ["extra.txt"] and merged.delta_rows == 0 and not merged.retired
+    assert "delta/passages.jsonl" not in json.loads((folder / "manifest.json").read_text())["files"]
+    assert merged.passage_count == len(base.passages) + 1
