@@ -39,7 +39,22 @@ def key_tokens(text: str) -> list[str]:
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"words": stem_tokens, "names": key_tokens}
 
 
-class LexicalIndex:
+class _QueryMixin:
+    """Query expansion and search over ``variants`` and ``search_tokens``, shared by both index kinds."""
+
+    kind: str
+
+    def expand(self, query: str) -> list[str]:
+        """The query's tokens as searched: known ones kept, unknown ones replaced by near spellings."""
+        expanded = [v for token in TOKENIZERS[self.kind](query) for v in self.variants(token)]
+        return list(dict.fromkeys(expanded))
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores for query (rows with score 0 are left out)."""
+        return self.search_tokens(self.expand(query), k)
+
+
+class LexicalIndex(_QueryMixin):
     """BM25 over one tokenization of the passages. ``fuzzy`` expands query tokens missing from the
     vocabulary to near spellings that are in it (used for name keys).
 
@@ -82,15 +97,6 @@ class LexicalIndex:
         if token_id is not None and token_id < len(indptr) - 1:
             df = int(indptr[token_id + 1] - indptr[token_id])
         return float(np.log(1 + (self._size - df + 0.5) / (df + 0.5)))
-
-    def expand(self, query: str) -> list[str]:
-        """The query's tokens as searched: known ones kept, unknown ones replaced by near spellings."""
-        expanded = [v for token in TOKENIZERS[self.kind](query) for v in self.variants(token)]
-        return list(dict.fromkeys(expanded))
-
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k passage rows and BM25 scores for query (rows with score 0 are left out)."""
-        return self.search_tokens(self.expand(query), k)
 
     def search_tokens(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Like ``search`` for tokens already expanded to indexed ones (see ``expand``)."""
@@ -137,7 +143,7 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return top.astype(np.int64), scores[top].astype(np.float32)
 
 
-class TieredLexicalIndex:
+class TieredLexicalIndex(_QueryMixin):
     """A large BM25 index (``base``) with some rows retired, plus a small ``delta`` of newer passages.
 
     Adding or changing one document re-indexes only the delta: bm25s cannot add to an index, and
@@ -173,13 +179,6 @@ class TieredLexicalIndex:
 
     def idf(self, token: str) -> float:
         return self.base.idf(token)
-
-    def expand(self, query: str) -> list[str]:
-        expanded = [v for token in TOKENIZERS[self.kind](query) for v in self.variants(token)]
-        return list(dict.fromkeys(expanded))
-
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.search_tokens(self.expand(query), k)
 
     def search_tokens(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         if not tokens or not len(self):
