@@ -34,7 +34,7 @@ from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 3: sentence vectors pooled from the passage's own pass
+FORMAT_VERSION = 4  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers
 MANIFEST = "manifest.json"
 
 

@@ -3,6 +3,7 @@ an honest "not in the documents". Never writes text that is not quoted from the 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,10 @@ class Answer:
     short_answer: the answer span alone ("" when there is none).
     citations: the quoted evidence, numbered as in text; empty when not answerable.
     hits: the retrieved passages the answer was drawn from (shown as "closest passages" when not answerable).
-    confidence: the score compared with the abstention threshold.
+    score: the raw decision score: the reader's margin (span score - null score, less the type penalty),
+        or the best sentence's score without the reader; ``answerable`` needs it at or above the threshold.
+    confidence: ``score`` calibrated to the probability, in [0, 1], that the answer is right (a logistic
+        fit on squad-dev: ``AnswerSettings.calibration``); 0 when nothing was found.
     """
 
     question: str
@@ -45,6 +49,7 @@ class Answer:
     hits: tuple[Hit, ...]
     short_answer: str = ""
     confidence: float = 0.0
+    score: float = float("-inf")
 
     @property
     def short(self) -> str:
@@ -74,6 +79,15 @@ class AnswerSettings:
     sentence_threshold: float = 0.75
     min_similarity: float = 0.25
     max_evidence: int = 3
+    calibration: tuple[float, float] = (0.35, -1.6)
+    sentence_calibration: tuple[float, float] = (4.0, -3.5)
+
+    def confidence(self, score: float, with_reader: bool = True) -> float:
+        """The probability that an answer with this score is right: sigmoid(a * score + b)."""
+        if not math.isfinite(score):
+            return 0.0 if score < 0 else 1.0
+        a, b = self.calibration if with_reader else self.sentence_calibration
+        return 1.0 / (1.0 + math.exp(-(a * score + b)))
 
 
 def _sentence_of(hit: Hit, start: int, end: int) -> Sentence | None:
@@ -113,8 +127,8 @@ def _render(short: str, citations: list[Citation]) -> str:
     return "\n".join(lines)
 
 
-def not_found(question: str, hits: list[Hit], confidence: float) -> Answer:
-    return Answer(question, NOT_FOUND, False, (), tuple(hits), "", confidence)
+def not_found(question: str, hits: list[Hit], score: float, settings: AnswerSettings, with_reader: bool = True) -> Answer:
+    return Answer(question, NOT_FOUND, False, (), tuple(hits), "", settings.confidence(score, with_reader), score)
 
 
 def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
@@ -123,13 +137,14 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
         ((s, h.source) for h in hits[: settings.read_depth] for s in h.sentences), key=lambda x: -x[0].score
     )
     if not scored:
-        return not_found(question, hits, 0.0)
+        return not_found(question, hits, float("-inf"), settings, with_reader=False)
     best = scored[0][0]
     if best.score < settings.sentence_threshold or best.similarity < settings.min_similarity:
-        return not_found(question, hits, best.score)
+        return not_found(question, hits, best.score, settings, with_reader=False)
     chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
     citations = [_cite(s, source) for s, source in chosen]
-    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "", best.score)
+    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "",
+                  settings.confidence(best.score, with_reader=False), best.score)
 
 
 _NAME = r"(?:[A-Z][\w'\u2019-]*\.?\s?)+"
@@ -190,17 +205,17 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     spans = reader.read(question, [_focus(h, settings.context_sentences) for h in read])
     candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
     if not candidates:
-        return not_found(question, hits, float("-inf"))
+        return not_found(question, hits, float("-inf"), settings)
     kind = expected_type(question)
 
-    def confidence(span: Span) -> float:
+    def decision_score(span: Span) -> float:
         return span.margin - (0.0 if matches(kind, span.text) else settings.type_penalty)
 
-    best, best_hit = max(candidates, key=lambda c: confidence(c[0]))
+    best, best_hit = max(candidates, key=lambda c: decision_score(c[0]))
     evidence = _sentence_of(best_hit, best.start, best.end)
     similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
-    if confidence(best) < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
-        return not_found(question, hits, confidence(best))
+    if decision_score(best) < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
+        return not_found(question, hits, decision_score(best), settings)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
     if asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
@@ -214,14 +229,15 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         if naming:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     text = _render(short, citations)
-    other = _alternative(best, answer_keys, candidates, confidence(best) - settings.disagreement_gap)
+    other = _alternative(best, answer_keys, candidates, decision_score(best) - settings.disagreement_gap)
     if other is not None:
         span, hit = other
         sentence = _sentence_of(hit, span.start, span.end)
         if sentence is not None:
             citations.append(_cite(sentence, hit.source))
             text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
-    return Answer(question, text, True, tuple(citations), tuple(hits), short, confidence(best))
+    return Answer(question, text, True, tuple(citations), tuple(hits), short, settings.confidence(decision_score(best)),
+                  decision_score(best))
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:

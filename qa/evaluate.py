@@ -152,6 +152,7 @@ class Row:
     citation_on_span: float | None = None
     citations_valid: bool = True
     latency_ms: float = 0.0
+    score: float = float("-inf")
 
 
 def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, progress: bool = True) -> dict:
@@ -185,10 +186,10 @@ def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, pr
             (sum(c.source in q.sources for c in cited) / len(cited)) if cited and q.sources else None,
             (sum(c.source in q.sources and _overlaps(c.start, c.end, q) for c in cited) / len(cited))
             if cited and q.start is not None else None,
-            valid, latency,
+            valid, latency, float(answer.score),
         ))
     return {"summary": summarize(rows, k, assistant), "rows": [asdict(r) for r in rows],
-            "threshold": fit_threshold(rows)}
+            "threshold": fit_threshold(rows), "calibration": fit_calibration(rows)}
 
 
 def _mean(values: list[float]) -> float | None:
@@ -236,18 +237,35 @@ def _correct(row: Row) -> bool:
 
 
 def fit_threshold(rows: list[Row]) -> dict:
-    """The confidence threshold that maximises correct decisions on this set: answer when confidence >=
+    """The decision-score threshold that maximises correct decisions on this set: answer when score >=
     threshold and the answer is right, abstain on unanswerable questions (and on answerable ones the
     assistant would get wrong, which count as avoided errors)."""
-    points = sorted({r.confidence for r in rows if np.isfinite(r.confidence)})
+    points = sorted({r.score for r in rows if np.isfinite(r.score)})
     if not points:
         return {"threshold": None, "accuracy": None}
     best = (-1.0, points[0])
     for t in [points[0] - 1e-6, *points]:
-        accuracy = np.mean([(r.confidence >= t) == _correct(r) for r in rows if np.isfinite(r.confidence)])
+        accuracy = np.mean([(r.score >= t) == _correct(r) for r in rows if np.isfinite(r.score)])
         best = max(best, (float(accuracy), t))
     return {"threshold": round(best[1], 4), "accuracy": round(best[0], 4),
-            "note": "answer when confidence >= threshold; fitted on this set"}
+            "note": "answer when score >= threshold; fitted on this set"}
+
+
+def fit_calibration(rows: list[Row], iterations: int = 50) -> dict:
+    """Logistic calibration of the decision score: P(right answer) = sigmoid(a * score + b), fitted by
+    Newton's method on this set's finite scores (the values for ``AnswerSettings.calibration``)."""
+    finite = [r for r in rows if np.isfinite(r.score)]
+    y = np.array([_correct(r) for r in finite], dtype=float)
+    if len(finite) < 2 or y.min() == y.max():
+        return {"a": None, "b": None}
+    x = np.column_stack([[r.score for r in finite], np.ones(len(finite))])
+    w = np.zeros(2)
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        hessian = x.T @ (x * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
+        w -= np.linalg.solve(hessian, x.T @ (p - y))
+    return {"a": round(float(w[0]), 4), "b": round(float(w[1]), 4), "questions": len(finite),
+            "note": "confidence = sigmoid(a * score + b); fitted on this set"}
 
 
 def _plots(report: dict, out: Path) -> list[str]:
@@ -276,17 +294,17 @@ def _plots(report: dict, out: Path) -> list[str]:
     fig.tight_layout(); fig.savefig(out / "latency.png", dpi=100); plt.close(fig)
     made.append("latency.png")
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    finite = [r for r in rows if np.isfinite(r["confidence"])]
+    finite = [r for r in rows if np.isfinite(r["score"])]
     for label, color, select in (("answerable, right", "tab:green", lambda r: r["answerable"] and r["contains_any"]),
                                  ("answerable, wrong", "tab:orange", lambda r: r["answerable"] and not r["contains_any"]),
                                  ("unanswerable", "tab:red", lambda r: not r["answerable"])):
-        values = [r["confidence"] for r in finite if select(r)]
+        values = [r["score"] for r in finite if select(r)]
         if values:
             ax.hist(values, bins=30, alpha=0.55, label=label, color=color)
     threshold = report["threshold"].get("threshold")
     if threshold is not None:
         ax.axvline(threshold, color="black", linestyle="--", label=f"fitted threshold {threshold:.2f}")
-    ax.set(xlabel="confidence", ylabel="questions", title="Confidence vs correctness")
+    ax.set(xlabel="decision score", ylabel="questions", title="Decision score vs correctness")
     ax.legend(fontsize=7)
     fig.tight_layout(); fig.savefig(out / "confidence.png", dpi=100); plt.close(fig)
     made.append("confidence.png")
@@ -300,7 +318,7 @@ def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
     lines += ["", f"Fitted abstention threshold: {t.get('threshold')} (decision accuracy {t.get('accuracy')}).", ""]
     lines += [f"![{p}]({p})" for p in plots]
     failures = sorted((r for r in report["rows"] if r["f1"] < 1.0 or (r["answerable"] and not r["contains_any"])),
-                      key=lambda r: (r["f1"], r["confidence"] if r["answerable"] else -r["confidence"]))
+                      key=lambda r: (r["f1"], r["score"] if r["answerable"] else -r["score"]))
     lines += ["", f"## Worst failures ({min(worst, len(failures))} of {len(failures)})", ""]
     for r in failures[:worst]:
         expected = " / ".join(r["expected"]) if r["answerable"] else "(not in the documents)"

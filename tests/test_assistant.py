@@ -68,3 +68,20 @@ def test_sentence_only_path_without_the_reader(assistant, embedder):
     assert answer.answerable and answer.short_answer == ""
     assert any("arrested two Belarusians in Moscow" in c.quote for c in answer.citations)
     assert not plain.ask("What is the capital of Australia?").answerable
+
+
+def test_attribution_is_kept_in_the_answer(assistant):
+    """News reports claims: "according to X" questions get an answer whose text still names X."""
+    import json
+    import re
+
+    from tests.conftest import ROOT
+
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "seeds_qa.jsonl").read_text().splitlines()]
+    claims = [(r["question"], m.group(1)) for r in rows if r.get("kind") == "attribution"
+              for m in [re.search(r"according to (?:the )?([A-Z]\w+)", r["question"])] if m]
+    assert len(claims) >= 3
+    for question, speaker in claims:
+        answer = assistant.ask(question)
+        assert answer.answerable, question
+        assert speaker in answer.text.replace(answer.short_answer, "", 1), (question, answer.text)

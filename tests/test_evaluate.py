@@ -69,6 +69,7 @@ def _row(**fields):
                 text="a", confidence=1.0, em=1.0, f1=1.0, contains_any=True, contains_all=True, has_sources=True,
                 has_span=True, source_rank=1, span_rank=1, citations=[], citation_in_source=1.0,
                 citation_on_span=1.0, citations_valid=True, latency_ms=10.0)
+    fields.setdefault("score", fields.get("confidence", 1.0))
     return Row(**(base | fields))
 
 
@@ -103,7 +104,29 @@ def test_each_metric_against_hand_computed_values(assistant):
     assert s["citation_precision_span"] == pytest.approx(0.5, abs=1e-4)
     assert s["citation_validity"] == pytest.approx(0.8, abs=1e-4)
     assert s["latency_p50_ms"] == 30.0 and s["latency_max_ms"] == 100.0
-    # The first two rows are answerable and right (F1 >= 0.5); answering at confidence >= 1.0 and refusing
+    # The first two rows are answerable and right (F1 >= 0.5); answering at score >= 1.0 and refusing
     # below gets all five decisions right; a threshold above 1.0 would refuse the right answers too.
     fitted = fit_threshold(rows)
     assert 0.5 < fitted["threshold"] <= 1.0 and fitted["accuracy"] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_calibration_fit_recovers_a_known_logistic_curve():
+    import numpy as np
+
+    from qa.evaluate import fit_calibration
+
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(-6, 10, 4000)
+    right = rng.random(4000) < 1 / (1 + np.exp(-(0.5 * scores - 1.0)))
+    rows = [_row(score=float(s), answerable=True, contains_any=bool(r), f1=float(r)) for s, r in zip(scores, right)]
+    fitted = fit_calibration(rows)
+    assert fitted["a"] == pytest.approx(0.5, abs=0.06) and fitted["b"] == pytest.approx(-1.0, abs=0.15)
+
+
+def test_confidence_is_a_probability(assistant):
+    for question in ("Who was arrested in Moscow?", "What is the capital of Australia?", "Minsk"):
+        answer = assistant.ask(question)
+        assert 0.0 <= answer.confidence <= 1.0
+        assert answer.confidence == assistant.answering.confidence(answer.score)
+    right, refused = assistant.ask("Who was arrested in Moscow?"), assistant.ask("What is the capital of Australia?")
+    assert right.confidence > refused.confidence

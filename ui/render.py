@@ -39,7 +39,7 @@ def answer_markdown(answer: Answer, asked: str | None = None, turn: int | None =
         f"{citation_marker(n, turn)} `{html.escape(c.source)}` ({c.start}-{c.end})"
         for n, c in enumerate(answer.citations, start=1)
     )
-    parts.append(f"<sub>Sources: {sources}</sub>")
+    parts.append(f"<sub>Sources: {sources}. Confidence {answer.confidence:.0%}.</sub>")
     if len({c.source for c in answer.citations}) > 1:
         parts.append(f"<sub>Reported by {len({c.source for c in answer.citations})} documents.</sub>")
     return "\n\n".join(parts)
