@@ -66,13 +66,25 @@ def read_latency(reader: Reader, repeats: int = 20) -> float:
     return float(np.median(times))
 
 
-def plot_curve(work_dir: Path, points: list[tuple[int, float]], out: Path) -> None:
+def stage_offsets(work_dirs: list[Path]) -> list[int]:
+    """Steps done before each training stage (a later stage starts from the previous one's weights)."""
+    offsets, done = [], 0
+    for work_dir in work_dirs:
+        offsets.append(done)
+        log = (work_dir / "train_log.jsonl").read_text().splitlines()
+        done += json.loads(log[-1])["step"] if log else 0
+    return offsets
+
+
+def plot_curve(work_dirs: list[Path], points: list[tuple[int, float]], out: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    log = [json.loads(line) for line in (work_dir / "train_log.jsonl").read_text().splitlines()]
+    log = [r | {"step": r["step"] + offset}
+           for work_dir, offset in zip(work_dirs, stage_offsets(work_dirs))
+           for r in map(json.loads, (work_dir / "train_log.jsonl").read_text().splitlines())]
     loss = np.convolve([r["loss"] for r in log], np.ones(20) / 20, mode="valid")
     steps = np.array([r["step"] for r in log])[19:]
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -90,14 +102,22 @@ def plot_curve(work_dir: Path, points: list[tuple[int, float]], out: Path) -> No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--weights", nargs="*", type=Path, default=[SHIPPED_WEIGHTS])
-    parser.add_argument("--curve", type=Path, help="training work dir: score its snapshots, draw the curve")
+    parser.add_argument("--curve", type=Path, nargs="+",
+                        help="training work dirs, one per stage in order: score the last stage's snapshots "
+                        "(and each earlier stage's final one), draw the curve over all stages")
     parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
     parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization")
     parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
     args = parser.parse_args()
     weights = list(args.weights)
+    steps: dict[Path, int] = {}
     if args.curve:
-        weights = sorted((args.curve / "snapshots").glob("step_*.safetensors"))
+        weights = []
+        for n, (work_dir, offset) in enumerate(zip(args.curve, stage_offsets(args.curve))):
+            snapshots = sorted((work_dir / "snapshots").glob("step_*.safetensors"))
+            chosen = snapshots if n == len(args.curve) - 1 else snapshots[-1:]
+            weights += chosen
+            steps |= {path: offset + int(path.stem.split("_")[1]) for path in chosen}
     points = []
     runs = [(path, False) for path in weights] + ([(weights[-1], True)] if args.quantize else [])
     for path, quantize in runs:
@@ -106,8 +126,8 @@ def main() -> None:
         scores["read_3_passages_ms"] = read_latency(reader)
         print(f"{path}{' (int8)' if quantize else ''}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
               flush=True)
-        if path.name.startswith("step_") and not quantize:
-            points.append((int(path.stem.split("_")[1]), scores["has_ans_f1"]))
+        if path in steps and not quantize:
+            points.append((steps[path], scores["has_ans_f1"]))
     if args.curve and points:
         plot_curve(args.curve, points, args.plot)
         print(f"curve written to {args.plot}")

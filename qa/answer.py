@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
@@ -36,10 +36,12 @@ class Answer:
     short_answer: the answer span alone ("" when there is none).
     citations: the quoted evidence, numbered as in text; empty when not answerable.
     hits: the retrieved passages the answer was drawn from (shown as "closest passages" when not answerable).
-    score: the raw decision score: the reader's margin (span score - null score, less the type penalty),
-        or the best sentence's score without the reader; ``answerable`` needs it at or above the threshold.
-    confidence: ``score`` calibrated to the probability, in [0, 1], that the answer is right (a logistic
-        fit on squad-dev: ``AnswerSettings.calibration``); 0 when nothing was found.
+    signals: the inputs of the answerable decision (see ``READER_SIGNALS``; ``sentence_score`` without
+        the reader).
+    score: the decision's log-odds, a weighted sum of the signals (weights fitted on squad-dev by
+        ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found.
+    confidence: sigmoid(score), the probability that the answer is right, in [0, 1]; ``answerable`` is
+        ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
     """
 
     question: str
@@ -50,6 +52,7 @@ class Answer:
     short_answer: str = ""
     confidence: float = 0.0
     score: float = float("-inf")
+    signals: dict[str, float] = field(default_factory=dict)
 
     @property
     def short(self) -> str:
@@ -59,11 +62,12 @@ class Answer:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """read_depth: passages the reader reads; reader_threshold: the reader margin (span - null score)
-    above which an answer is given, fitted on squad-dev as the highest value that keeps false refusals of
-    answerable questions at or under 15% (see README, "Evaluation"); sentence_threshold: the same for the sentence-only path (no reader);
-    min_similarity: evidence whose best sentence is less similar to the question than this is never an
-    answer; max_evidence: sentences quoted at most; type_penalty: subtracted from the reader margin when
+    """read_depth: passages the reader reads; answerability: weights of ``READER_SIGNALS`` then a bias,
+    whose sum is the log-odds that the reader's answer is right, and answer_threshold: the probability at
+    which an answer is given (both fitted on squad-dev by ``python -m qa eval``; see README, "Evaluation");
+    sentence_answerability and sentence_answer_threshold: the same for the sentence-only path (no reader),
+    over the best sentence's score; min_similarity: evidence whose best sentence is less similar to the
+    question than this is never an answer; max_evidence: sentences quoted at most; type_penalty: subtracted from the reader margin when
     the span is not of the kind the question asks for (see ``qa.answer_type``); context_sentences: the
     reader reads each hit's best sentence with this many sentences either side (None: the whole passage),
     which halves reading time; disagreement_gap: another document's different answer is shown as a
@@ -71,23 +75,32 @@ class AnswerSettings:
     retrieved passages are searched for other documents that name the same answer."""
 
     read_depth: int = 3
-    reader_threshold: float = 2.0
+    answerability: tuple[float, ...] = (0.144, -0.6534, 5.3672, 2.3625, -0.1264, -4.2328)
+    answer_threshold: float = 0.235
     type_penalty: float = 6.0
     context_sentences: int | None = 1
     disagreement_gap: float = 1.0
     corroboration_depth: int = 10
-    sentence_threshold: float = 0.75
     min_similarity: float = 0.25
     max_evidence: int = 3
-    calibration: tuple[float, float] = (0.35, -1.6)
-    sentence_calibration: tuple[float, float] = (4.0, -3.5)
+    sentence_answerability: tuple[float, ...] = (4.0, -3.5)
+    sentence_answer_threshold: float = 0.5
 
-    def confidence(self, score: float, with_reader: bool = True) -> float:
-        """The probability that an answer with this score is right: sigmoid(a * score + b)."""
-        if not math.isfinite(score):
-            return 0.0 if score < 0 else 1.0
-        a, b = self.calibration if with_reader else self.sentence_calibration
-        return 1.0 / (1.0 + math.exp(-(a * score + b)))
+    def log_odds(self, signals: dict[str, float]) -> float:
+        """The decision score of a set of signals (reader or sentence-only, by their names)."""
+        names, weights = ((SENTENCE_SIGNALS, self.sentence_answerability) if "sentence_score" in signals
+                          else (READER_SIGNALS, self.answerability))
+        return sum(w * signals[n] for n, w in zip(names, weights)) + weights[-1]
+
+
+READER_SIGNALS = ("margin", "top_score", "evidence_similarity", "evidence_overlap", "passage_overlap")
+SENTENCE_SIGNALS = ("sentence_score",)
+
+
+def sigmoid(score: float) -> float:
+    if not math.isfinite(score):
+        return 0.0 if score < 0 else 1.0
+    return 1.0 / (1.0 + math.exp(-score))
 
 
 def _sentence_of(hit: Hit, start: int, end: int) -> Sentence | None:
@@ -127,8 +140,8 @@ def _render(short: str, citations: list[Citation]) -> str:
     return "\n".join(lines)
 
 
-def not_found(question: str, hits: list[Hit], score: float, settings: AnswerSettings, with_reader: bool = True) -> Answer:
-    return Answer(question, NOT_FOUND, False, (), tuple(hits), "", settings.confidence(score, with_reader), score)
+def not_found(question: str, hits: list[Hit], score: float = float("-inf"), signals: dict | None = None) -> Answer:
+    return Answer(question, NOT_FOUND, False, (), tuple(hits), "", sigmoid(score), score, signals or {})
 
 
 def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
@@ -137,14 +150,16 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
         ((s, h.source) for h in hits[: settings.read_depth] for s in h.sentences), key=lambda x: -x[0].score
     )
     if not scored:
-        return not_found(question, hits, float("-inf"), settings, with_reader=False)
+        return not_found(question, hits)
     best = scored[0][0]
-    if best.score < settings.sentence_threshold or best.similarity < settings.min_similarity:
-        return not_found(question, hits, best.score, settings, with_reader=False)
+    signals = {"sentence_score": best.score}
+    score = settings.log_odds(signals)
+    if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
+        return not_found(question, hits, score, signals)
     chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
     citations = [_cite(s, source) for s, source in chosen]
-    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "",
-                  settings.confidence(best.score, with_reader=False), best.score)
+    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
+                  signals)
 
 
 _NAME = r"(?:[A-Z][\w'\u2019-]*\.?\s?)+"
@@ -205,7 +220,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     spans = reader.read(question, [_focus(h, settings.context_sentences) for h in read])
     candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
     if not candidates:
-        return not_found(question, hits, float("-inf"), settings)
+        return not_found(question, hits)
     kind = expected_type(question)
 
     def decision_score(span: Span) -> float:
@@ -214,8 +229,15 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     best, best_hit = max(candidates, key=lambda c: decision_score(c[0]))
     evidence = _sentence_of(best_hit, best.start, best.end)
     similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
-    if decision_score(best) < settings.reader_threshold or evidence is None or similarity < settings.min_similarity:
-        return not_found(question, hits, decision_score(best), settings)
+    if evidence is None:
+        return not_found(question, hits)
+    signals = {
+        "margin": decision_score(best), "top_score": hits[0].score, "evidence_similarity": evidence.similarity,
+        "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in best_hit.sentences),
+    }
+    score = settings.log_odds(signals)
+    if sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity:
+        return not_found(question, hits, score, signals)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
     if asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
@@ -236,8 +258,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         if sentence is not None:
             citations.append(_cite(sentence, hit.source))
             text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
-    return Answer(question, text, True, tuple(citations), tuple(hits), short, settings.confidence(decision_score(best)),
-                  decision_score(best))
+    return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals)
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:

@@ -35,8 +35,9 @@ class Assistant:
     """
 
     def __init__(self, docs_dir: Path, index_dir: Path, embedder: Embedder, reader: Reader | None,
-                 chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings) -> None:
-        self.docs_dir, self.index_dir = docs_dir, index_dir
+                 chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings,
+                 vector_index: str = "auto") -> None:
+        self.docs_dir, self.index_dir, self.vector_index = docs_dir, index_dir, vector_index
         self.embedder, self.reader = embedder, reader
         self.chunking, self.retrieval, self.answering = chunking, retrieval, answering
         self._lock = threading.RLock()
@@ -48,7 +49,8 @@ class Assistant:
     def open(cls, docs_dir: str | Path, index_dir: str | Path | None = None, *, embedder: Embedder | None = None,
              reader: Reader | None = None, use_reader: bool = True, chunking: Chunking = Chunking(),
              retrieval: RetrievalSettings = RetrievalSettings(),
-             answering: AnswerSettings = AnswerSettings(), progress: Progress | None = None) -> Assistant:
+             answering: AnswerSettings = AnswerSettings(), progress: Progress | None = None,
+             vector_index: str = "auto") -> Assistant:
         """Open the assistant over docs_dir, building or refreshing its index in index_dir.
 
         Args:
@@ -57,6 +59,8 @@ class Assistant:
             embedder, reader: share already-loaded models between assistants.
             use_reader: False answers from sentences only, without the trained reader.
             progress: called with (passages embedded, passages to embed) while indexing.
+            vector_index: "auto" (exact search below ``index.store.EXACT_LIMIT`` passages, IVF above),
+                "exact" or "ivf".
 
         Raises:
             FileNotFoundError: docs_dir does not exist.
@@ -65,7 +69,7 @@ class Assistant:
         docs = Path(docs_dir)
         assistant = cls(
             docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder or Embedder(),
-            (reader or Reader()) if use_reader else None, chunking, retrieval, answering,
+            (reader or Reader()) if use_reader else None, chunking, retrieval, answering, vector_index,
         )
         assistant.refresh(progress)
         return assistant
@@ -74,7 +78,7 @@ class Assistant:
         """Re-read the documents folder and update the index (only new or changed documents are embedded)."""
         with self._lock:
             index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress,
-                                       previous=getattr(self, "index", None))
+                                       self.vector_index, previous=getattr(self, "index", None))
             self.index, self.last_refresh = index, report
             self._retriever = Retriever(index, self.embedder, self.retrieval)
             return report

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--docs", default="seeds", help="folder of .txt/.md documents (default: seeds)")
         p.add_argument("--index-dir", help="where the index lives (default: a per-folder cache)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--vector-index", choices=["auto", "exact", "ivf"], default="auto",
+                       help="FAISS index: exact search, IVF, or chosen by size (default auto)")
         p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
     common(sub.add_parser("index", help="build or refresh the index of a folder", epilog=EXAMPLES,
@@ -60,7 +62,8 @@ def _print_json(data: object) -> None:
 def _open(args: argparse.Namespace):
     from qa import Assistant
 
-    return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False))
+    return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False),
+                          vector_index=args.vector_index)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
                 bar.total = total
                 bar.update(done - bar.n)
 
-            assistant = Assistant.open(args.docs, args.index_dir, use_reader=False, progress=progress)
+            assistant = Assistant.open(args.docs, args.index_dir, use_reader=False, progress=progress,
+                                       vector_index=args.vector_index)
         report = assistant.last_refresh
         if args.json:
             _print_json({"index_dir": str(assistant.index_dir), **asdict(report),
@@ -101,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             _print_json(asdict(answer))
         else:
             print(answer.text)
+            print(f"\nConfidence: {answer.confidence:.0%}")
             if answer.citations:
                 print("\nSources:")
                 for n, c in enumerate(answer.citations, start=1):

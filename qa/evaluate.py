@@ -153,6 +153,7 @@ class Row:
     citations_valid: bool = True
     latency_ms: float = 0.0
     score: float = float("-inf")
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, progress: bool = True) -> dict:
@@ -186,10 +187,10 @@ def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, pr
             (sum(c.source in q.sources for c in cited) / len(cited)) if cited and q.sources else None,
             (sum(c.source in q.sources and _overlaps(c.start, c.end, q) for c in cited) / len(cited))
             if cited and q.start is not None else None,
-            valid, latency, float(answer.score),
+            valid, latency, float(answer.score), dict(answer.signals),
         ))
     return {"summary": summarize(rows, k, assistant), "rows": [asdict(r) for r in rows],
-            "threshold": fit_threshold(rows), "calibration": fit_calibration(rows)}
+            "threshold": fit_threshold(rows), "answerability": fit_answerability(rows)}
 
 
 def _mean(values: list[float]) -> float | None:
@@ -251,21 +252,67 @@ def fit_threshold(rows: list[Row]) -> dict:
             "note": "answer when score >= threshold; fitted on this set"}
 
 
-def fit_calibration(rows: list[Row], iterations: int = 50) -> dict:
-    """Logistic calibration of the decision score: P(right answer) = sigmoid(a * score + b), fitted by
-    Newton's method on this set's finite scores (the values for ``AnswerSettings.calibration``)."""
-    finite = [r for r in rows if np.isfinite(r.score)]
-    y = np.array([_correct(r) for r in finite], dtype=float)
-    if len(finite) < 2 or y.min() == y.max():
-        return {"a": None, "b": None}
-    x = np.column_stack([[r.score for r in finite], np.ones(len(finite))])
-    w = np.zeros(2)
+def _logistic(x: np.ndarray, y: np.ndarray, iterations: int = 60) -> np.ndarray:
+    """Weights (then bias) of a logistic regression, by Newton's method with a little L2."""
+    xb = np.column_stack([x, np.ones(len(x))])
+    w = np.zeros(xb.shape[1])
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        hessian = x.T @ (x * (p * (1 - p))[:, None]) + 1e-6 * np.eye(2)
-        w -= np.linalg.solve(hessian, x.T @ (p - y))
-    return {"a": round(float(w[0]), 4), "b": round(float(w[1]), 4), "questions": len(finite),
-            "note": "confidence = sigmoid(a * score + b); fitted on this set"}
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        hessian = xb.T @ (xb * (p * (1 - p))[:, None]) + 1e-3 * np.eye(len(w))
+        w -= np.linalg.solve(hessian, xb.T @ (p - y) + 1e-3 * w)
+    return w
+
+
+def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float = 0.2) -> dict:
+    """Fit the answerable decision on this set: a logistic regression of "the answer is right" on the
+    answers' signals (``Answer.signals``), and the probability threshold with the most correct decisions
+    (answer right answers, refuse the rest), lowered where needed so that at most ``max_false_refusal``
+    of the answerable questions are refused (refusing a question the documents answer is the failure
+    users notice first). ``cv_accuracy`` is the decision accuracy with weights fitted on the other folds
+    (questions in file order, ``folds`` folds): what to expect on new questions.
+    The result's ``weights`` and ``threshold`` are ``AnswerSettings.answerability`` / ``answer_threshold``
+    (or the ``sentence_`` ones for a run without the reader)."""
+    with_signals = [r for r in rows if r.signals]
+    names = sorted({tuple(r.signals) for r in with_signals}, key=len)
+    if not with_signals or len(names) != 1:
+        return {"weights": None, "threshold": None, "note": "no (or mixed) answer signals in this run"}
+    names = names[0]
+    x = np.array([[r.signals[n] for n in names] for r in with_signals], dtype=float)
+    y = np.array([_correct(r) for r in with_signals], dtype=float)
+    if y.min() == y.max():
+        return {"weights": None, "threshold": None, "note": "every answer right or every answer wrong"}
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+
+    def fit(part: np.ndarray) -> np.ndarray:
+        w = _logistic((x[part] - mean) / scale, y[part])
+        return np.append(w[:-1] / scale, w[-1] - (w[:-1] / scale) @ mean)  # back to raw signal units
+
+    def accuracy(probability: np.ndarray, threshold: float) -> float:
+        refused = len(rows) - len(with_signals)
+        refused_right = sum(not _correct(r) for r in rows if not r.signals)
+        return float((((probability >= threshold) == y).sum() + refused_right) / (len(with_signals) + refused))
+
+    def best_threshold(probability: np.ndarray) -> tuple[float, float]:
+        return max((accuracy(probability, t), float(t)) for t in np.unique(np.round(probability, 3)))
+
+    weights = fit(np.arange(len(y)))
+    probability = 1 / (1 + np.exp(-(x @ weights[:-1] + weights[-1])))
+    in_sample, optimal = best_threshold(probability)
+    answerable = np.array([r.answerable for r in with_signals])
+    total_answerable = sum(r.answerable for r in rows)
+    allowed = [t for t in np.unique(np.round(probability, 3))
+               if ((probability < t) & answerable).sum() + total_answerable - answerable.sum()
+               <= max_false_refusal * total_answerable]
+    threshold = min(optimal, max(allowed, default=0.0))
+    held_out = np.zeros(len(y))
+    for fold in range(folds):
+        test = np.arange(len(y)) % folds == fold
+        w = fit(np.flatnonzero(~test))
+        held_out[test] = 1 / (1 + np.exp(-(x[test] @ w[:-1] + w[-1])))
+    return {"signals": list(names), "weights": [round(float(w), 4) for w in weights], "threshold": float(threshold),
+            "accuracy_optimal_threshold": optimal, "accuracy": round(accuracy(probability, threshold), 4),
+            "best_accuracy": round(in_sample, 4), "cv_accuracy": round(best_threshold(held_out)[0], 4),
+            "note": "P(right) = sigmoid(sum(weights * signals) + bias); answer when P >= threshold"}
 
 
 def _plots(report: dict, out: Path) -> list[str]:
@@ -314,8 +361,10 @@ def _plots(report: dict, out: Path) -> list[str]:
 def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
     lines = ["# Evaluation report", "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in report["summary"].items()]
-    t = report["threshold"]
-    lines += ["", f"Fitted abstention threshold: {t.get('threshold')} (decision accuracy {t.get('accuracy')}).", ""]
+    fitted = report.get("answerability") or {}
+    lines += ["", f"Fitted answerable decision: weights {fitted.get('weights')} over {fitted.get('signals')}, "
+              f"threshold {fitted.get('threshold')} (decision accuracy {fitted.get('accuracy')}, "
+              f"{fitted.get('cv_accuracy')} cross-validated).", ""]
     lines += [f"![{p}]({p})" for p in plots]
     failures = sorted((r for r in report["rows"] if r["f1"] < 1.0 or (r["answerable"] and not r["contains_any"])),
                       key=lambda r: (r["f1"], r["score"] if r["answerable"] else -r["score"]))

@@ -1,4 +1,5 @@
 import json
+import math
 
 import pytest
 
@@ -110,23 +111,33 @@ def test_each_metric_against_hand_computed_values(assistant):
     assert 0.5 < fitted["threshold"] <= 1.0 and fitted["accuracy"] == pytest.approx(1.0, abs=1e-4)
 
 
-def test_calibration_fit_recovers_a_known_logistic_curve():
+def test_answerability_fit_recovers_a_known_logistic_model():
     import numpy as np
 
-    from qa.evaluate import fit_calibration
+    from qa.evaluate import fit_answerability
 
     rng = np.random.default_rng(0)
-    scores = rng.uniform(-6, 10, 4000)
-    right = rng.random(4000) < 1 / (1 + np.exp(-(0.5 * scores - 1.0)))
-    rows = [_row(score=float(s), answerable=True, contains_any=bool(r), f1=float(r)) for s, r in zip(scores, right)]
-    fitted = fit_calibration(rows)
-    assert fitted["a"] == pytest.approx(0.5, abs=0.06) and fitted["b"] == pytest.approx(-1.0, abs=0.15)
+    margin, overlap = rng.uniform(-6, 10, 4000), rng.uniform(0, 1, 4000)
+    right = rng.random(4000) < 1 / (1 + np.exp(-(0.5 * margin + 3.0 * overlap - 2.0)))
+    rows = [_row(signals={"margin": float(m), "overlap": float(o)}, contains_any=bool(r), f1=float(r))
+            for m, o, r in zip(margin, overlap, right)]
+    rows.append(_row(signals={}, answerable=False, contains_any=False, f1=0.0))  # nothing found: a refusal
+    fitted = fit_answerability(rows, max_false_refusal=1.0)
+    assert fitted["signals"] == ["margin", "overlap"]
+    assert fitted["weights"] == pytest.approx([0.5, 3.0, -2.0], abs=0.3)
+    assert 0.35 <= fitted["threshold"] <= 0.65 and fitted["cv_accuracy"] <= fitted["best_accuracy"] + 0.02
+    capped = fit_answerability(rows, max_false_refusal=0.1)  # every row here is answerable
+    w, t = capped["weights"], capped["threshold"]
+    refused = np.mean([1 / (1 + np.exp(-(w[0] * m + w[1] * o + w[2]))) < t for m, o in zip(margin, overlap)])
+    assert t < fitted["threshold"] and refused <= 0.1 + 1 / len(rows)
 
 
 def test_confidence_is_a_probability(assistant):
     for question in ("Who was arrested in Moscow?", "What is the capital of Australia?", "Minsk"):
         answer = assistant.ask(question)
         assert 0.0 <= answer.confidence <= 1.0
-        assert answer.confidence == assistant.answering.confidence(answer.score)
+        if answer.signals:
+            assert answer.score == pytest.approx(assistant.answering.log_odds(answer.signals))
+        assert answer.confidence == pytest.approx(1 / (1 + math.exp(-answer.score)) if answer.signals else 0.0)
     right, refused = assistant.ask("Who was arrested in Moscow?"), assistant.ask("What is the capital of Australia?")
     assert right.confidence > refused.confidence
