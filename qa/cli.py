@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="eval-report", help="report folder (default eval-report)")
     p.add_argument("--compare", help="an earlier report.json to compare with, question by question")
     p.add_argument("--no-reader", action="store_true", help="answer from sentences, without the reader")
+    p.add_argument("--answer-all", action="store_true",
+                   help="never abstain, so every answer is scored: the run to fit the answerable decision on")
     common(p)
     return parser
 
@@ -62,8 +64,15 @@ def _print_json(data: object) -> None:
 def _open(args: argparse.Namespace):
     from qa import Assistant
 
+    from dataclasses import replace
+
+    from qa import AnswerSettings
+
+    answering = AnswerSettings()
+    if getattr(args, "answer_all", False):
+        answering = replace(answering, answer_threshold=0.0, sentence_answer_threshold=0.0, min_similarity=-1.0)
     return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False),
-                          vector_index=args.vector_index)
+                          vector_index=args.vector_index, answering=answering)
 
 
 def run(args: argparse.Namespace) -> int:

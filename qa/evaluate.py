@@ -263,7 +263,7 @@ def _logistic(x: np.ndarray, y: np.ndarray, iterations: int = 60) -> np.ndarray:
     return w
 
 
-def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float = 0.2) -> dict:
+def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float = 0.15) -> dict:
     """Fit the answerable decision on this set: a logistic regression of "the answer is right" on the
     answers' signals (``Answer.signals``), and the probability threshold with the most correct decisions
     (answer right answers, refuse the rest), lowered where needed so that at most ``max_false_refusal``

@@ -92,15 +92,19 @@ class Reader:
                 self._model = model
         return self._model, self._tokenizer
 
-    def read(self, question: str, passages: list[PassageRef]) -> list[Span | None]:
-        """The best span of each passage (None where the passage has no context tokens)."""
+    def read(self, question: str | list[str], passages: list[PassageRef]) -> list[Span | None]:
+        """The best span of each passage (None where the passage has no context tokens). ``question``
+        may be a list: one wording of the question per passage."""
         if not passages:
             return []
         import torch
 
+        questions = [question] * len(passages) if isinstance(question, str) else list(question)
+        if len(questions) != len(passages):
+            raise ValueError(f"{len(questions)} questions for {len(passages)} passages")
         model, tokenizer = self._load()
         enc = tokenizer(
-            [question] * len(passages), [p.text for p in passages], truncation="only_second",
+            questions, [p.text for p in passages], truncation="only_second",
             max_length=self.max_length, stride=self.stride, return_overflowing_tokens=True,
             return_offsets_mapping=True, padding=True, return_tensors="pt",
         )

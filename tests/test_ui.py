@@ -69,6 +69,10 @@ def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
         box.press("Enter")
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
         page.screenshot(path=str(screenshots / "not_found.png"), full_page=True)
+        # A bad question gets its reason in the chat, and the chat goes on.
+        box.fill("x" * 1001)
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=the limit is 1000", timeout=20000)
         # The [n] markers of an earlier answer still open its citations in the source viewer.
         expected = assistant.ask("Who was arrested in Moscow?").citations
         assert page.locator("#chat a.cite").count() >= 2 * len(expected)
