@@ -63,3 +63,20 @@ def test_widening_does_not_swallow_clauses():
     text = "Ali Shariati, ideologue of the Iranian Revolution, had resemblance with Mohammad Iqbal and others."
     s, e = extend_to_list(text, 0, len("Ali Shariati"))
     assert text[s:e] == "Ali Shariati"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "expected"),
+    [
+        ("Where is Tsikhanouskaya in exile?", "Svetlana Tichanovskaya said from her exile in Vilnius.",
+         "Where is Tichanovskaya in exile?"),
+        ("What did Gorbachev say?", "Michail Gorbatschow sagte nichts.", "What did Gorbatschow say?"),
+        ("Who is Nawalny's lawyer?", "Alexei Navalny met his lawyer.", "Who is Navalny's lawyer?"),
+        ("When did Paris fall?", "The parish of St Paris fell in 1870.", "When did Paris fall?"),
+        ("Who met Anna in Berlin?", "Nobody met anyone there.", "Who met Anna in Berlin?"),
+    ],
+)
+def test_questions_are_respelled_with_the_passages_names(question, passage, expected):
+    from qa.answer import spelled_as_in
+
+    assert spelled_as_in(question, passage) == expected
