@@ -219,8 +219,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def spelled_as_in(question: str, passage: str) -> str:
     """The question with each name spelled as the passage spells it, where they differ: the reader was
-    trained to treat a name missing from the passage as a sign the answer is not there, so "Where is
-    Tsikhanouskaya?" is read against a passage about "Tichanovskaya" as "Where is Tichanovskaya?".
+    trained to treat a name missing from the passage as a sign the answer is not there, so "Where does
+    Khodorkovsky live?" is read against a passage about "Chodorkowski" as "Where does Chodorkowski live?".
     Capitalised words match by name key (``index.names.name_key``, ``similar_keys``)."""
     spellings: dict[str, str] = {}
     for word in _LETTERS.findall(passage):

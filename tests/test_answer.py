@@ -68,8 +68,7 @@ def test_widening_does_not_swallow_clauses():
 @pytest.mark.parametrize(
     ("question", "passage", "expected"),
     [
-        ("Where is Tsikhanouskaya in exile?", "Svetlana Tichanovskaya said from her exile in Vilnius.",
-         "Where is Tichanovskaya in exile?"),
+        ("Where does Khodorkovsky live?", "Michail Chodorkowski lebt in London.", "Where does Chodorkowski live?"),
         ("What did Gorbachev say?", "Michail Gorbatschow sagte nichts.", "What did Gorbatschow say?"),
         ("Who is Nawalny's lawyer?", "Alexei Navalny met his lawyer.", "Who is Navalny's lawyer?"),
         ("When did Paris fall?", "The parish of St Paris fell in 1870.", "When did Paris fall?"),
