@@ -39,7 +39,7 @@ test: install browser
 
 bench: install
 	$(PY) -m benchmarks.retrieval
-	$(PY) -m benchmarks.speed --corpus all
+	$(PY) -m benchmarks.speed --corpus bbc --raw-sample 1000 --questions 200 --ann-queries 200
 
 clean:
 	rm -rf $(VENV) .pytest_cache
