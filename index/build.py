@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -131,7 +132,7 @@ class Index:
                    vector_index: str = "auto") -> Index:
         """A base-only index (every row in the base tier)."""
         texts = [p.text for p in passages]
-        offsets = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)]).astype(np.int64)
+        offsets = _Embedded(passages, vectors, sentence_vectors, sentence_counts).sentence_offsets
         return cls(passages, vectors, documents, model, chunking,
                    TieredLexicalIndex(LexicalIndex(texts, "words")),
                    TieredLexicalIndex(LexicalIndex(texts, "names", fuzzy=True)), sentence_vectors, offsets,
@@ -190,8 +191,7 @@ def _write_tier(folder: Path, tier: _Embedded) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     np.save(folder / "vectors.npy", tier.vectors, allow_pickle=False)
     np.save(folder / "sentence_vectors.npy", tier.sentence_vectors, allow_pickle=False)
-    np.save(folder / "sentence_offsets.npy", np.concatenate([[0], np.cumsum(tier.sentence_counts)]).astype(np.int64),
-            allow_pickle=False)
+    np.save(folder / "sentence_offsets.npy", tier.sentence_offsets, allow_pickle=False)
     _write_passages(folder / "passages.jsonl", tier.passages)
 
 
@@ -294,22 +294,33 @@ def load_index(folder: str | Path) -> Index:
         base = _read_tier(generation)
         delta = _read_tier(generation / "delta") if "delta/passages.jsonl" in manifest["files"] else None
         documents = {s: DocumentInfo(**d) for s, d in manifest["documents"].items()}
-        joined = _Embedded.join([base] + ([delta] if delta else []), int(manifest["dimension"]))
         kind = manifest.get("vector_index", "exact")
         saved = generation / "vectors.faiss"
-        store = VectorStore.load(saved, joined.vectors, kind) if saved.exists() else VectorStore(joined.vectors, kind)
-        retired = frozenset(manifest.get("retired", ()))
-        mask = np.array([p.source in retired for p in base.passages], dtype=bool)
-        delta_texts = [p.text for p in delta.passages] if delta else []
-        return Index(
-            joined.passages, joined.vectors, documents, manifest["model"], Chunking(**manifest["chunking"]),
-            TieredLexicalIndex(LexicalIndex.load(generation / "bm25-words"), mask, delta_texts),
-            TieredLexicalIndex(LexicalIndex.load(generation / "bm25-names"), mask, delta_texts),
-            joined.sentence_vectors, np.concatenate([[0], np.cumsum(joined.sentence_counts)]).astype(np.int64),
-            store, len(base.passages), retired, manifest["generation"],
+
+        def store(vectors: np.ndarray) -> VectorStore:
+            return VectorStore.load(saved, vectors, kind) if saved.exists() else VectorStore(vectors, kind)
+
+        return _tiered_index(
+            base, delta, LexicalIndex.load(generation / "bm25-words"), LexicalIndex.load(generation / "bm25-names"),
+            frozenset(manifest.get("retired", ())), store, documents, manifest["model"],
+            Chunking(**manifest["chunking"]), manifest["generation"],
         )
     except (ValueError, TypeError, KeyError, OSError, RuntimeError) as error:
         raise CorruptIndexError(f"cannot load index at {folder}: {error}") from error
+
+
+def _tiered_index(base: _Embedded, delta: _Embedded | None, words: LexicalIndex, names: LexicalIndex,
+                  retired: frozenset[str], store: Callable[[np.ndarray], VectorStore],
+                  documents: dict[str, DocumentInfo], model: str, chunking: Chunking, generation: str) -> Index:
+    """An Index over a base tier (with its BM25 indexes and retired documents) and an optional delta."""
+    joined = _Embedded.join([base] + ([delta] if delta else []), base.vectors.shape[1])
+    mask = np.array([p.source in retired for p in base.passages], dtype=bool)
+    texts = [p.text for p in delta.passages] if delta else []
+    return Index(
+        joined.passages, joined.vectors, documents, model, chunking, TieredLexicalIndex(words, mask, texts),
+        TieredLexicalIndex(names, mask, texts), joined.sentence_vectors, joined.sentence_offsets,
+        store(joined.vectors), len(base.passages), retired, generation,
+    )
 
 
 def _read_tier(folder: Path) -> _Embedded:
@@ -329,8 +340,13 @@ class _Embedded:
     sentence_vectors: np.ndarray
     sentence_counts: list[int]
 
+    @property
+    def sentence_offsets(self) -> np.ndarray:
+        """Passage i's sentence vectors are rows sentence_offsets[i]:sentence_offsets[i + 1]."""
+        return np.concatenate([[0], np.cumsum(self.sentence_counts, dtype=np.int64)]).astype(np.int64)
+
     def select(self, rows: list[int]) -> _Embedded:
-        offsets = np.concatenate([[0], np.cumsum(self.sentence_counts)]).astype(np.int64)
+        offsets = self.sentence_offsets
         pieces = [np.arange(offsets[i], offsets[i + 1]) for i in rows]
         sentence_rows = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
         return _Embedded([self.passages[i] for i in rows], self.vectors[rows], self.sentence_vectors[sentence_rows],
@@ -391,15 +407,8 @@ def _with_delta(old: Index, keep: set[str], new: _Embedded, infos: dict[str, Doc
             or len(delta.passages) > tiering.max_delta_share * len(base.passages)
             or retired_rows > tiering.max_retired_share * len(base.passages)):
         return None
-    joined = _Embedded.join([base, delta], old.vectors.shape[1])
-    mask = np.array([p.source in retired for p in base.passages], dtype=bool)
-    texts = [p.text for p in delta.passages]
-    return Index(
-        joined.passages, joined.vectors, infos, old.model, old.chunking,
-        TieredLexicalIndex(old.lexical_words.base, mask, texts), TieredLexicalIndex(old.lexical_names.base, mask, texts),
-        joined.sentence_vectors, np.concatenate([[0], np.cumsum(joined.sentence_counts)]).astype(np.int64),
-        VectorStore(joined.vectors, "exact"), len(base.passages), frozenset(retired), old.generation,
-    )
+    return _tiered_index(base, delta, old.lexical_words.base, old.lexical_names.base, frozenset(retired),
+                         lambda vectors: VectorStore(vectors, "exact"), infos, old.model, old.chunking, old.generation)
 
 
 def refresh_index(

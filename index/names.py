@@ -31,7 +31,7 @@ def fold(text: str) -> str:
     return anyascii(text).lower()
 
 
-@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: keying each distinct word once is ~5x faster
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: each distinct word is keyed once
 def name_key(word: str) -> str:
     """A spelling-tolerant key for one word: folded, transliteration shifts applied, doubled letters
     collapsed, a final vowel dropped. ``name_key("Nawalny") == name_key("Navalny")``."""

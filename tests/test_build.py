@@ -134,14 +134,17 @@ def _live_sources(index):
 def test_adding_changing_removing_one_document_touches_only_the_delta(corpus, tmp_path, embedder):
     folder = tmp_path / "idx"
     base, _ = open_index(corpus, folder, embedder)
-    base_files = json.loads((folder / "manifest.json").read_text())["files"]
+    base_manifest = json.loads((folder / "manifest.json").read_text())
+    base_files = base_manifest["files"]
+    base_inode = (folder / base_manifest["generation"] / "vectors.npy").stat().st_ino
     (corpus / "extra.txt").write_text("The lighthouse keeper Oskar Wendt retired in 1999.\n", encoding="utf-8")
     added, report = open_index(corpus, folder, embedder, tiering=_tiered(), previous=base)
     assert report.embedded == ["extra.txt"] and added.delta_rows == 1 and added.base_rows == len(base.passages)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {k: v for k, v in manifest["files"].items() if not k.startswith("delta/")} == base_files
     generation = folder / manifest["generation"]
-    assert (generation / "vectors.npy").stat().st_nlink >= 1 and (generation / "delta" / "passages.jsonl").exists()
+    assert (generation / "vectors.npy").stat().st_ino == base_inode  # linked, not rewritten
+    assert (generation / "delta" / "passages.jsonl").exists()
     hits = added.lexical_words.search("lighthouse keeper", 3)[0].tolist()
     assert hits and added.passages[hits[0]].source == "extra.txt"
 
