@@ -184,7 +184,8 @@ def run(args: argparse.Namespace) -> dict:
     from qa import Assistant, Reader
 
     report: dict = {"corpus": args.corpus, "machine": f"{__import__('os').cpu_count()} cores"}
-    work = Path(tempfile.mkdtemp(prefix="docqa-bench-"))
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="docqa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         docs = extract_corpus(args.corpus, work)
         started = time.perf_counter()
@@ -270,7 +271,8 @@ def run(args: argparse.Namespace) -> dict:
             report["vector_search"] += vector_search(synthetic(vectors, args.scale), query_vectors)
         report["peak_rss_mb"] = rss_mb()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
     return report
 
 
@@ -324,6 +326,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--squad-articles", type=int, default=0, help="squad-dev articles to index (0 = all 35)")
     parser.add_argument("--squad-index", default=".index/squad-dev", help="reuse this squad-dev index folder")
     parser.add_argument("--question", default="Who was arrested in Moscow?")
+    parser.add_argument("--work-dir", type=Path, help="keep the extracted corpus and its index here (default: "
+                        "a temporary folder, removed at the end)")
     args = parser.parse_args(argv)
     report = run(args)
     args.out.mkdir(parents=True, exist_ok=True)

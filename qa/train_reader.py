@@ -216,15 +216,32 @@ def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float) -> 
     return examples
 
 
+QUESTIONS_FILE = "questions.txt"
+
+
+def _one_line(question: str) -> str:
+    return " ".join(question.split())
+
+
 def select_examples(args: argparse.Namespace) -> list[TrainExample]:
-    """The run's examples: the seeded sample, minus questions of the first ``--skip-seen`` examples of
-    the swap-free sample (what an earlier stage trained on), cut to ``--examples``."""
+    """The run's examples: the seeded sample, minus the questions an earlier stage trained on (the first
+    ``--skip-seen`` examples of the swap-free sample, and the questions listed in each ``--skip-questions-of``
+    work dir), cut to ``--examples``."""
     examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio)
+    seen: set[str] = set()
     if args.skip_seen:
         earlier = _sample(Path(args.data), args.negative_ratio, args.seed, 0.0)[: args.skip_seen]
-        seen = {e.question for e in earlier}
-        examples = [e for e in examples if e.question not in seen]
+        seen |= {_one_line(e.question) for e in earlier}
+    for folder in args.skip_questions_of:
+        seen |= set((Path(folder) / QUESTIONS_FILE).read_text(encoding="utf-8").splitlines())
+    examples = [e for e in examples if _one_line(e.question) not in seen]
     return examples[: args.examples] if args.examples else examples
+
+
+def write_questions(examples: list[TrainExample], work: Path) -> None:
+    """Record the run's questions in its work dir, for a later stage's ``--skip-questions-of``."""
+    questions = sorted({_one_line(e.question) for e in examples})
+    (work / QUESTIONS_FILE).write_text("\n".join(questions) + "\n", encoding="utf-8")
 
 
 def train(args: argparse.Namespace) -> Path:
@@ -242,6 +259,10 @@ def train(args: argparse.Namespace) -> Path:
 
     started = time.time()
     examples = select_examples(args)
+    write_questions(examples, work)
+    if args.prepare_only:
+        logger.info("%d examples; their questions are in %s", len(examples), work / QUESTIONS_FILE)
+        return work / QUESTIONS_FILE
     windows = encode(tokenizer, examples, args.max_length, args.stride)
     batches = make_batches([len(w["input_ids"]) for w in windows], args.batch_size, args.seed)
     total_steps = len(batches)
@@ -336,6 +357,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--init-from", default="", help="start from these reader weights (a later stage)")
     parser.add_argument("--skip-seen", type=int, default=0,
                         help="leave out questions of the first N examples of the swap-free sample")
+    parser.add_argument("--skip-questions-of", nargs="*", default=[], metavar="WORK_DIR",
+                        help="leave out the questions an earlier run trained on (its work dir's questions.txt)")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="select the examples and write questions.txt, then stop (no training)")
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--stride", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=32)

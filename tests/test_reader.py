@@ -127,3 +127,26 @@ def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
     # An entity swap asks about another town's number: a question the paragraph cannot answer.
     mismatched = [e for e in second if e.question.split()[-1].rstrip("?") not in e.context]
     assert mismatched and all(e.answer_start < 0 for e in mismatched)
+
+
+def test_a_third_stage_skips_the_questions_recorded_by_earlier_runs(tmp_path):
+    import gzip
+
+    from qa import train_reader
+
+    paragraphs = [{"context": f"Town {n} has {n} bridges.", "qas": [
+        {"id": str(n), "question": f"How many bridges has Town {n}?",
+         "answers": [{"text": str(n), "answer_start": len(f"Town {n} has ")}]}]} for n in range(10, 40)]
+    path = tmp_path / "train.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump({"data": [{"title": "t", "paragraphs": paragraphs}]}, handle)
+    common = ["--data", str(path), "--negative-ratio", "0", "--prepare-only"]
+    train_reader.train(train_reader.parse_args([*common, "--work-dir", str(tmp_path / "one"), "--examples", "8"]))
+    train_reader.train(train_reader.parse_args([*common, "--work-dir", str(tmp_path / "two"), "--examples", "9",
+                                                "--skip-questions-of", str(tmp_path / "one")]))
+    recorded = [set((tmp_path / name / "questions.txt").read_text().splitlines()) for name in ("one", "two")]
+    assert len(recorded[0]) == 8 and len(recorded[1]) == 9 and recorded[0].isdisjoint(recorded[1])
+    third = train_reader.select_examples(train_reader.parse_args(
+        [*common, "--examples", "0", "--skip-questions-of", str(tmp_path / "one"), str(tmp_path / "two")]))
+    assert {e.question for e in third} == {p["qas"][0]["question"] for p in paragraphs} - recorded[0] - recorded[1]
+    assert not (tmp_path / "one" / "checkpoint.pt").exists()  # --prepare-only trains nothing
