@@ -39,3 +39,46 @@ def test_a_name_spelled_differently_finds_its_passage(assistant):
     hits = assistant.retrieve("Where is Tsikhanouskaya in exile?", k=3)
     assert any("exile" in h.text for h in hits[:2])
     assert any(h.trace.names_rank is not None for h in hits)
+
+
+TINY_CORPUS = {
+    "volcano.txt": "Mount Etna erupted on Tuesday, sending ash over Catania. Flights at the city's airport were "
+                   "suspended for six hours while crews cleared the runway.",
+    "chess.txt": "The grandmaster Wladimir Chodorkowski won the regional chess final in Leipzig after a "
+                 "four-hour endgame. He will defend the title next spring.",
+    "bakery.txt": "A family bakery in Lyon has sold the same sourdough loaf since 1921. The owners say the "
+                  "starter culture is older than the shop itself.",
+    "rail.txt": "The new rail tunnel under the Alps cuts the journey between Zurich and Milan to three hours. "
+                "Freight trains will use it at night.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which airport closed because of volcanic ash?", "volcano.txt"),  # paraphrase: dense retrieval
+        ("Who won the chess final in Leipzig?", "chess.txt"),
+        ("How old is the sourdough bread recipe?", "bakery.txt"),
+        ("How long does the train from Zurich to Milan take?", "rail.txt"),
+    ],
+)
+def test_tiny_corpus_ranks_the_expected_document_first(tiny_assistant, question, expected):
+    hits = tiny_assistant.retrieve(question, k=4)
+    assert hits[0].source == expected
+    assert sorted(h.source for h in hits) == sorted(TINY_CORPUS)  # k >= corpus size returns every passage once
+
+
+def test_tiny_corpus_name_spelled_another_way_is_found_by_its_name_key(tiny_assistant):
+    hits = tiny_assistant.retrieve("Where did Vladimir Khodorkovsky play?", k=4)  # the text: Wladimir Chodorkowski
+    assert hits[0].source == "chess.txt"
+    assert hits[0].trace.names_rank == 1 and hits[0].trace.words_rank is None
+
+
+@pytest.fixture(scope="module")
+def tiny_assistant(tmp_path_factory, embedder):
+    from qa import Assistant
+
+    docs = tmp_path_factory.mktemp("tiny")
+    for name, text in TINY_CORPUS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return Assistant.open(docs, tmp_path_factory.mktemp("tiny-index"), embedder=embedder, use_reader=False)
