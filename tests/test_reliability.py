@@ -108,3 +108,25 @@ def test_binding_everywhere_without_auth_warns(tmp_path):
     assert result.returncode == 2  # the empty folder stops it before it serves anything
     assert "without authentication" in result.stderr
     assert "no readable .txt or .md documents" in result.stderr
+
+
+def test_uploading_a_new_version_archives_the_old_one_and_removals_never_overwrite(tmp_path, embedder):
+    from qa import Assistant
+    from ui.app import REMOVED, add_files, archive
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("The first version of the notes.", encoding="utf-8")
+    assistant = Assistant.open(docs, tmp_path / "idx", embedder=embedder, use_reader=False)
+    upload = tmp_path / "upload" / "notes.txt"
+    upload.parent.mkdir()
+    upload.write_text("The first version of the notes.", encoding="utf-8")
+    assert add_files(assistant, [str(upload)]) == ["unchanged notes.txt (already in the folder)"]
+    upload.write_text("The second version of the notes.", encoding="utf-8")
+    [message] = add_files(assistant, [str(upload)])
+    assert message.startswith("added notes.txt (the earlier version was moved to")
+    assert (docs / "notes.txt").read_text() == "The second version of the notes."
+    assert (docs / REMOVED / "notes.txt").read_text() == "The first version of the notes."
+    assert archive(docs, "notes.txt") == docs / REMOVED / "notes.1.txt"  # the earlier archived copy stays
+    assert (docs / REMOVED / "notes.txt").read_text() == "The first version of the notes."
+    assert (docs / REMOVED / "notes.1.txt").read_text() == "The second version of the notes."

@@ -120,6 +120,11 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> He keeps the keys.',
         encoding="utf-8",
     )
+    long_file = tmp_path / "rainfall.txt"
+    long_file.write_text("\n\n".join(
+        f"Gauge {n} on the river Aberlune recorded {n * 7 % 90} millimetres of rain on day {n}. "
+        f"The keeper of gauge {n} sent the reading by radio at {n % 12 + 1} o'clock." for n in range(400)),
+        encoding="utf-8")
     with sync_playwright() as p:
         browser = _browser(p)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # phone-width screen
@@ -135,11 +140,14 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         page.screenshot(path=str(screenshots / "phone_follow_up.png"), full_page=True)
 
         page.get_by_role("tab", name="Documents").click()
-        page.locator("#upload input[type=file]").set_input_files(str(hostile))
+        # A long second file makes indexing take long enough for its progress to be seen.
+        page.locator("#upload input[type=file]").set_input_files([str(hostile), str(long_file)])
+        page.wait_for_function("/Indexing: [0-9]+\\/[0-9]+ passages/.test(document.body.innerText)", timeout=60000)
+        page.screenshot(path=str(screenshots / "phone_upload_progress.png"), full_page=True)
         page.wait_for_selector("#status textarea", timeout=20000)
         page.wait_for_function("document.querySelector('#status textarea').value.includes('added hostile.txt')",
                                timeout=60000)
-        assert "hostile.txt" in assistant.index.documents
+        assert "hostile.txt" in assistant.index.documents and "rainfall.txt" in assistant.index.documents
         page.get_by_role("tab", name="Chat").click()
         box.fill("Who is the harbour master of Valparaiso?")
         box.press("Enter")

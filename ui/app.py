@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import re
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".txt", ".md")
 MAX_UPLOAD_BYTES = 5_000_000
+REMOVED = ".removed"  # where removed documents go (skipped when the folder is read)
 EXAMPLES = [
     "Who was arrested in Moscow?",
     "Which of them is a US citizen?",
@@ -68,21 +70,40 @@ def documents_table(assistant: Assistant) -> list[list]:
     ]
 
 
+def archive(docs_dir: Path, source: str) -> Path:
+    """Move a document out of the index into ``docs_dir/.removed/`` (never deleted, never overwriting an
+    earlier archived copy: the second copy of ``a.txt`` is ``a.1.txt``); returns where it went."""
+    first = target = docs_dir / REMOVED / source
+    copies = 0
+    while target.exists():
+        copies += 1
+        target = first.with_name(f"{first.stem}.{copies}{first.suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (docs_dir / source).replace(target)
+    return target
+
+
 def add_files(assistant: Assistant, paths: list[str]) -> list[str]:
     """Copy uploaded files into the documents folder (safe names, allowed types, size limit); one
-    message per file. The caller re-indexes."""
+    message per file. A file with the name of a different document replaces it, and the earlier version
+    is archived (see ``archive``). The caller re-indexes."""
     messages = []
+    docs = assistant.docs_dir
     for path in paths:
         try:
             name = safe_upload_name(Path(path).name)
             size = Path(path).stat().st_size
             if size > MAX_UPLOAD_BYTES:
                 raise ValueError(f"{name}: {size} bytes is over the {MAX_UPLOAD_BYTES} byte limit")
-            target = (assistant.docs_dir / name).resolve()
-            if target.parent != assistant.docs_dir.resolve():
+            target = (docs / name).resolve()
+            if target.parent != docs.resolve():
                 raise ValueError(f"{name}: would be written outside the documents folder")
+            if target.is_file() and filecmp.cmp(path, target, shallow=False):
+                messages.append(f"unchanged {name} (already in the folder)")
+                continue
+            note = f" (the earlier version was moved to {archive(docs, name)})" if target.exists() else ""
             shutil.copyfile(path, target)
-            messages.append(f"added {name}")
+            messages.append(f"added {name}{note}")
         except (ValueError, OSError) as error:
             messages.append(f"not added: {error}")
     return messages
@@ -149,12 +170,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def remove(source: str | None):
         if not source or source not in assistant.index.documents:
             return documents_table(assistant), "choose an indexed document to remove", gr.update()
-        path = (assistant.docs_dir / source).resolve()
-        archive = assistant.docs_dir / ".removed" / source
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(archive)
+        try:
+            moved = archive(assistant.docs_dir, source)
+            message = f"removed {source} from the index (the file was moved to {moved})"
+        except OSError as error:
+            message = f"{source} could not be moved aside ({error.strerror}); the index was refreshed"
         assistant.refresh()
-        message = f"removed {source} from the index (the file was moved to {archive})"
         return documents_table(assistant), message, gr.update(choices=list(assistant.index.documents), value=None)
 
     with gr.Blocks(title="Ask your documents") as demo:
