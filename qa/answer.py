@@ -72,7 +72,8 @@ class AnswerSettings:
     the span is not of the kind the question asks for (see ``qa.answer_type``); context_sentences: the
     reader reads each hit's best sentence with this many sentences either side (None: the whole passage),
     which halves reading time; disagreement_gap: another document's different answer is shown as a
-    disagreement when its margin is within this much of the best answer's; corroboration_depth: how many
+    disagreement when its margin is within this much of the best answer's and its sentence covers the
+    question's words as fully as the evidence does; corroboration_depth: how many
     retrieved passages are searched for other documents that name the same answer."""
 
     read_depth: int = 3
@@ -82,7 +83,7 @@ class AnswerSettings:
     answer_threshold: float = 0.224
     type_penalty: float = 6.0
     context_sentences: int | None = 1
-    disagreement_gap: float = 1.0
+    disagreement_gap: float = 3.0
     corroboration_depth: int = 10
     min_similarity: float = 0.25
     max_evidence: int = 3
@@ -205,12 +206,18 @@ def _focus(hit: Hit, context: int | None) -> PassageRef:
     return PassageRef(hit.source, first.start, hit.text[first.start - hit.start : last.end - hit.start])
 
 
-def _alternative(best: Span, answer_keys: set[str], candidates: list[tuple[Span, Hit]], floor: float):
+def _alternative(best: Span, evidence: Sentence, answer_keys: set[str], candidates: list[tuple[Span, Hit]],
+                 floor: float) -> tuple[Span, Hit, Sentence] | None:
     """A span from another document, about as confident as the best (margin >= floor), that names
-    something else: the sources disagree."""
+    something else in a sentence that covers the question's words as fully as the evidence does: the
+    sources disagree. (A sentence that lacks some of them, "officials were arrested" against "who was
+    arrested in <city>?", is about something else, not a disagreement.)"""
     for span, hit in sorted(candidates, key=lambda c: -c[0].margin):
-        if span.source != best.source and span.margin >= floor and not answer_keys & set(key_tokens(span.text)):
-            return span, hit
+        if span.source == best.source or span.margin < floor or answer_keys & set(key_tokens(span.text)):
+            continue
+        sentence = _sentence_of(hit, span.start, span.end)
+        if sentence is not None and sentence.overlap >= evidence.overlap:
+            return span, hit, sentence
     return None
 
 
@@ -280,13 +287,11 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         if naming:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     text = _render(short, citations)
-    other = _alternative(best, answer_keys, candidates, decision_score(best) - settings.disagreement_gap)
+    other = _alternative(best, evidence, answer_keys, candidates, decision_score(best) - settings.disagreement_gap)
     if other is not None:
-        span, hit = other
-        sentence = _sentence_of(hit, span.start, span.end)
-        if sentence is not None:
-            citations.append(_cite(sentence, hit.source))
-            text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
+        span, hit, sentence = other
+        citations.append(_cite(sentence, hit.source))
+        text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
     return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals)
 
 

@@ -79,3 +79,51 @@ def test_questions_are_respelled_with_the_passages_names(question, passage, expe
     from qa.answer import spelled_as_in
 
     assert spelled_as_in(question, passage) == expected
+
+
+@pytest.fixture(scope="module")
+def almanacs(tmp_path_factory, embedder, reader):
+    """Two sources that disagree on a date, and a third about something else."""
+    from qa import Assistant
+
+    docs = tmp_path_factory.mktemp("almanacs")
+    (docs / "gazette.txt").write_text("The new bridge over the river Vltava in Prague was opened in 1841 by the city "
+                                      "council. It was built of stone.", encoding="utf-8")
+    (docs / "almanac.txt").write_text("The new bridge over the river Vltava in Prague was opened in 1845, after four "
+                                      "years of work. Tolls were charged until 1870.", encoding="utf-8")
+    (docs / "ferry.txt").write_text("A ferry across the river Elbe in Dresden was opened in 1852. The ferry carried "
+                                    "horses and carts.", encoding="utf-8")
+    return Assistant.open(docs, tmp_path_factory.mktemp("almanacs-index"), embedder=embedder, reader=reader)
+
+
+def test_sources_that_disagree_are_both_shown(almanacs):
+    answer = almanacs.ask("When was the bridge over the Vltava in Prague opened?")
+    assert answer.short_answer in ("1841", "1845")
+    other = "1845" if answer.short_answer == "1841" else "1841"
+    assert f"The sources differ: {'almanac' if other == '1845' else 'gazette'}.txt says {other}" in answer.text
+    assert sorted(c.source for c in answer.citations) == ["almanac.txt", "gazette.txt"]
+
+
+def test_an_answer_to_another_question_is_not_a_disagreement(almanacs):
+    answer = almanacs.ask("When was the ferry across the Elbe in Dresden opened?")
+    assert answer.short_answer == "1852"
+    assert "differ" not in answer.text and [c.source for c in answer.citations] == ["ferry.txt"]
+
+
+def test_a_disagreement_needs_a_sentence_that_covers_the_question_as_fully():
+    from qa.answer import _alternative
+    from qa.reader import Span
+    from qa.retrieve import Hit, Sentence, Trace
+
+    def hit(source: str, text: str, overlap: float) -> Hit:
+        trace = Trace(1, 0.5, 1, 1.0, None, None, 0.03, 1.0, 1.0)
+        return Hit(source, 0, len(text), text, 1.0, trace, (Sentence(0, len(text), text, 0.6, overlap, 1.6),))
+
+    lyon = hit("lyon.txt", "Police in Lyon arrested the chemist Marie Dubois.", 1.0)
+    best = Span("lyon.txt", 36, 48, "Marie Dubois", 9.0, 1.0)
+    text = "Customs officials were arrested in Paris."
+    elsewhere = Span("paris.txt", 0, 17, "Customs officials", 8.5, 1.0)
+    for overlap, expected in ((0.5, None), (1.0, "paris.txt")):
+        other = _alternative(best, lyon.sentences[0], {"mari", "dubois"}, [(elsewhere, hit("paris.txt", text, overlap))],
+                             floor=5.0)
+        assert (other and other[0].source) == expected
