@@ -20,7 +20,6 @@ import json
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tarfile

@@ -119,7 +119,8 @@ class Index:
         if len(self.passages) != len(self.vectors) or len(self.store) != len(self.vectors):
             raise CorruptIndexError(f"{len(self.passages)} passages, {len(self.vectors)} vectors, "
                                     f"{len(self.store)} in the vector index")
-        if len(self.sentence_offsets) != len(self.passages) + 1 or self.sentence_offsets[-1] != len(self.sentence_vectors):
+        offsets = self.sentence_offsets
+        if len(offsets) != len(self.passages) + 1 or offsets[-1] != len(self.sentence_vectors):
             raise CorruptIndexError("sentence vectors do not match the passages")
         if len(self.lexical_words) != len(self.passages) or len(self.lexical_names) != len(self.passages):
             raise CorruptIndexError("the BM25 indexes do not match the passages")
@@ -235,7 +236,8 @@ def save_index(index: Index, folder: Path, base_from: dict | None = None) -> Pat
         _write_tier(generation / "delta", index.tier(delta=True))
     files |= {
         path.relative_to(generation).as_posix(): _sha256(path)
-        for path in sorted(generation.rglob("*")) if path.is_file() and path.relative_to(generation).as_posix() not in files
+        for path in sorted(generation.rglob("*"))
+        if path.is_file() and path.relative_to(generation).as_posix() not in files
     }
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -451,8 +453,10 @@ def refresh_index(
     else:
         parts = [new]
         if old is not None:
-            everything = _Embedded(old.passages, old.vectors, old.sentence_vectors, np.diff(old.sentence_offsets).tolist())
-            parts.insert(0, everything.select([i for i, p in enumerate(old.passages) if old.alive[i] and p.source in keep]))
+            counts = np.diff(old.sentence_offsets).tolist()
+            everything = _Embedded(old.passages, old.vectors, old.sentence_vectors, counts)
+            kept = [i for i, p in enumerate(old.passages) if old.alive[i] and p.source in keep]
+            parts.insert(0, everything.select(kept))
         joined = _Embedded.join(parts, embedder.dimension)
         order = sorted(range(len(joined.passages)), key=lambda i: (joined.passages[i].source, joined.passages[i].start))
         joined = joined.select(order)

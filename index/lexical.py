@@ -163,7 +163,9 @@ class TieredLexicalIndex(_QueryMixin):
             for token, count in Counter(tokens).items():
                 self._postings.setdefault(token, []).append((row, count))
         self._delta_lengths = np.array(lengths, dtype=np.float32)
-        self._delta_vocabulary = [t for t in self._postings if t not in base._bm25.vocab_dict] if len(base) else list(self._postings)
+        self._delta_vocabulary = (
+            [t for t in self._postings if t not in base._bm25.vocab_dict] if len(base) else list(self._postings)
+        )
 
     def __len__(self) -> int:
         return len(self.base) + len(self._delta_lengths)

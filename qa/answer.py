@@ -68,12 +68,12 @@ class AnswerSettings:
     which an answer is given (both fitted on squad-dev by ``python -m qa eval``; see README, "Evaluation");
     sentence_answerability and sentence_answer_threshold: the same for the sentence-only path (no reader),
     over the best sentence's score; min_similarity: evidence whose best sentence is less similar to the
-    question than this is never an answer; max_evidence: sentences quoted at most; type_penalty: subtracted from the reader margin when
-    the span is not of the kind the question asks for (see ``qa.answer_type``); context_sentences: the
-    reader reads each hit's best sentence with this many sentences either side (None: the whole passage),
-    which halves reading time; disagreement_gap: another document's different answer is shown as a
-    disagreement when its margin is within this much of the best answer's and its sentence covers the
-    question's words as fully as the evidence does; corroboration_depth: how many
+    question than this is never an answer; max_evidence: sentences quoted at most; type_penalty: subtracted
+    from the reader margin when the span is not of the kind the question asks for (see ``qa.answer_type``);
+    context_sentences: the reader reads each hit's best sentence with this many sentences either side
+    (None: the whole passage), which halves reading time; disagreement_gap: another document's different
+    answer is shown as a disagreement when its margin is within this much of the best answer's and its
+    sentence covers the question's words as fully as the evidence does; corroboration_depth: how many
     retrieved passages are searched for other documents that name the same answer."""
 
     read_depth: int = 3

@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
-from index.embed import Progress
 from index.documents import read_document
+from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
 from qa.errors import check_k, check_question
 from qa.reader import Reader

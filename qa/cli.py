@@ -62,11 +62,9 @@ def _print_json(data: object) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from qa import Assistant
-
     from dataclasses import replace
 
-    from qa import AnswerSettings
+    from qa import AnswerSettings, Assistant
 
     answering = AnswerSettings()
     if getattr(args, "answer_all", False):

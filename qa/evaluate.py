@@ -315,6 +315,14 @@ def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float 
             "note": "P(right) = sigmoid(sum(weights * signals) + bias); answer when P >= threshold"}
 
 
+def _save(fig, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def _plots(report: dict, out: Path) -> list[str]:
     import matplotlib
 
@@ -333,17 +341,18 @@ def _plots(report: dict, out: Path) -> list[str]:
         ax.plot(xs, ys, marker="o")
         ax.set(xlabel="k", ylabel=f"recall@k ({key.split('_')[0]})", ylim=(0, 1), title="Retrieval recall@k")
         ax.grid(alpha=0.3)
-        fig.tight_layout(); fig.savefig(out / "recall_at_k.png", dpi=100); plt.close(fig)
+        _save(fig, out / "recall_at_k.png")
         made.append("recall_at_k.png")
     fig, ax = plt.subplots(figsize=(5, 3.5))
     ax.hist([r["latency_ms"] for r in rows], bins=30)
     ax.set(xlabel="latency per question (ms)", ylabel="questions", title="Latency")
-    fig.tight_layout(); fig.savefig(out / "latency.png", dpi=100); plt.close(fig)
+    _save(fig, out / "latency.png")
     made.append("latency.png")
     fig, ax = plt.subplots(figsize=(5, 3.5))
     finite = [r for r in rows if np.isfinite(r["score"])]
     for label, color, select in (("answerable, right", "tab:green", lambda r: r["answerable"] and r["contains_any"]),
-                                 ("answerable, wrong", "tab:orange", lambda r: r["answerable"] and not r["contains_any"]),
+                                 ("answerable, wrong", "tab:orange",
+                                  lambda r: r["answerable"] and not r["contains_any"]),
                                  ("unanswerable", "tab:red", lambda r: not r["answerable"])):
         values = [r["score"] for r in finite if select(r)]
         if values:
@@ -353,7 +362,7 @@ def _plots(report: dict, out: Path) -> list[str]:
         ax.axvline(threshold, color="black", linestyle="--", label=f"fitted threshold {threshold:.2f}")
     ax.set(xlabel="decision score", ylabel="questions", title="Decision score vs correctness")
     ax.legend(fontsize=7)
-    fig.tight_layout(); fig.savefig(out / "confidence.png", dpi=100); plt.close(fig)
+    _save(fig, out / "confidence.png")
     made.append("confidence.png")
     return made
 

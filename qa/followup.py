@@ -14,8 +14,8 @@ def standalone_question(question: str, turns: list[dict]) -> str:
     back with a pronoun ("Which of them...?", "What is his job?").
 
     Example:
-        >>> standalone_question("Which of them is a US citizen?", [{"question": "Who was arrested?", "answer": "A and B"}])
-        'Which of them is a US citizen? (A and B)'
+        >>> standalone_question("Which of them is Swiss?", [{"question": "Who was detained?", "answer": "A and B"}])
+        'Which of them is Swiss? (A and B)'
     """
     text = " ".join(question.split())
     if not turns or not _REFERS_BACK.search(text):

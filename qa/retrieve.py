@@ -176,7 +176,9 @@ class Retriever:
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
-    def _score_sentences(self, terms: QueryTerms, query_vector: np.ndarray, rows: list[int]) -> dict[int, list[Sentence]]:
+    def _score_sentences(
+        self, terms: QueryTerms, query_vector: np.ndarray, rows: list[int]
+    ) -> dict[int, list[Sentence]]:
         result: dict[int, list[Sentence]] = {}
         for row in rows:
             p = self.index.passages[row]

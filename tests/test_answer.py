@@ -34,7 +34,8 @@ def test_list_questions():
 
 def test_follow_up_questions_borrow_the_previous_answer():
     turns = [{"question": "Who was detained in Lyon?", "answer": "Marie Dubois and Jean Martin"}]
-    assert standalone_question("Which of them is Swiss?", turns) == "Which of them is Swiss? (Marie Dubois and Jean Martin)"
+    expected = "Which of them is Swiss? (Marie Dubois and Jean Martin)"
+    assert standalone_question("Which of them is Swiss?", turns) == expected
     assert standalone_question("Who is Marie Dubois?", turns) == "Who is Marie Dubois?"  # refers to nothing earlier
     assert standalone_question("Which of them is Swiss?", []) == "Which of them is Swiss?"
     no_answer = [{"question": "Who was detained in Lyon?", "answer": ""}]
@@ -124,6 +125,6 @@ def test_a_disagreement_needs_a_sentence_that_covers_the_question_as_fully():
     text = "Customs officials were arrested in Paris."
     elsewhere = Span("paris.txt", 0, 17, "Customs officials", 8.5, 1.0)
     for overlap, expected in ((0.5, None), (1.0, "paris.txt")):
-        other = _alternative(best, lyon.sentences[0], {"mari", "dubois"}, [(elsewhere, hit("paris.txt", text, overlap))],
-                             floor=5.0)
+        candidates = [(elsewhere, hit("paris.txt", text, overlap))]
+        other = _alternative(best, lyon.sentences[0], {"mari", "dubois"}, candidates, floor=5.0)
         assert (other and other[0].source) == expected

@@ -15,7 +15,8 @@ from qa.evaluate import EvalFileError, read_questions
 # Words, punctuation, CRLF and lone CR, combining marks, emoji (with ZWJ), CJK, RTL and odd spaces.
 PIECES = st.sampled_from([
     "word", "Anna", "U.S.", "Dr.", "e\u0301", "\u0301", "\U0001F600", "\U0001F469\u200D\U0001F4BB", "\u4e2d\u6587",
-    "\u0645\u0631\u062d\u0628\u0627", ".", "!", "?", "\"", " ", "  ", "\n", "\r\n", "\r", "\t", "\u00a0", "\u2028", "42",
+    "\u0645\u0631\u062d\u0628\u0627", ".", "!", "?", "\"", " ", "  ", "\n", "\r\n", "\r", "\t", "\u00a0", "\u2028",
+    "42",
 ])
 TEXTS = st.one_of(st.lists(PIECES, max_size=400).map("".join), st.text(max_size=600))
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -62,11 +62,14 @@ def test_training_script_runs_a_few_steps(tmp_path):
     context = "Marie Curie won the Nobel Prize in 1903. She was born in Warsaw. Later she moved to Paris."
     data = {"data": [{"title": "t", "paragraphs": [
         {"context": context, "qas": [
-            {"id": "1", "question": "Where was Marie Curie born?", "answers": [{"text": "Warsaw", "answer_start": context.index("Warsaw")}]},
-            {"id": "2", "question": "When did Curie win the Nobel Prize?", "answers": [{"text": "1903", "answer_start": context.index("1903")}]},
+            {"id": "1", "question": "Where was Marie Curie born?",
+             "answers": [{"text": "Warsaw", "answer_start": context.index("Warsaw")}]},
+            {"id": "2", "question": "When did Curie win the Nobel Prize?",
+             "answers": [{"text": "1903", "answer_start": context.index("1903")}]},
         ]},
         {"context": paris, "qas": [
-            {"id": "3", "question": "Which river does Paris lie on?", "answers": [{"text": "Seine", "answer_start": paris.index("Seine")}]},
+            {"id": "3", "question": "Which river does Paris lie on?",
+             "answers": [{"text": "Seine", "answer_start": paris.index("Seine")}]},
         ]},
     ]}]}
     path = tmp_path / "train.json.gz"

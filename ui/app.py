@@ -137,10 +137,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return history, turns, gr.update(choices=[], value=None), gr.update(), gr.update(), ""
         reply = answer_markdown(answer, asked=message, turn=len(turns))
         history += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
-        turns.append({"question": searched, "answer": answer.short_answer or "", "citations": [asdict(c) for c in answer.citations]})
+        citations_json = [asdict(c) for c in answer.citations]
+        turns.append({"question": searched, "answer": answer.short_answer or "", "citations": citations_json})
         labels = [citation_label(n, c) for n, c in enumerate(answer.citations, start=1)]
         viewer = show_citation(labels[0], turns) if labels else ""
-        return history, turns, gr.update(choices=labels, value=labels[0] if labels else None), trace_rows(answer.hits), viewer, ""
+        choices = gr.update(choices=labels, value=labels[0] if labels else None)
+        return history, turns, choices, trace_rows(answer.hits), viewer, ""
 
     def view_citation(turn: int, n: int, turns: list) -> str:
         if not 0 <= turn < len(turns) or not 1 <= n <= len(turns[turn]["citations"]):
@@ -163,9 +165,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def upload(files: list[str] | None, progress=gr.Progress()):
         messages = add_files(assistant, files or [])
         progress(0, desc="Indexing")
-        report = assistant.refresh(lambda done, total: progress(done / total, desc=f"Indexing: {done}/{total} passages"))
+        report = assistant.refresh(
+            lambda done, total: progress(done / total, desc=f"Indexing: {done}/{total} passages"))
         messages += [f"skipped {s.source}: {s.reason}" for s in report.skipped]
-        return documents_table(assistant), "\n".join(messages) or "nothing to add", gr.update(choices=list(assistant.index.documents))
+        choices = gr.update(choices=list(assistant.index.documents))
+        return documents_table(assistant), "\n".join(messages) or "nothing to add", choices
 
     def remove(source: str | None):
         if not source or source not in assistant.index.documents:
@@ -179,13 +183,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return documents_table(assistant), message, gr.update(choices=list(assistant.index.documents), value=None)
 
     with gr.Blocks(title="Ask your documents") as demo:
-        gr.Markdown("## Ask your documents\nAnswers quote the documents and cite the file and characters they come from.")
+        gr.Markdown("## Ask your documents\n"
+                    "Answers quote the documents and cite the file and characters they come from.")
         turns = gr.State([])
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3, min_width=300):
                     chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
-                                         placeholder="Ask a question about the documents, e.g. one of the examples below.")
+                                         placeholder="Ask a question about the documents, "
+                                                     "e.g. one of the examples below.")
                     question = gr.Textbox(label="Question", placeholder="Type a question and press Enter",
                                           autofocus=True, elem_id="question", max_lines=3)
                     gr.Examples(EXAMPLES, inputs=question, label="Examples")
@@ -206,7 +212,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 remove_button = gr.Button("Remove from index")
         question.submit(respond, [question, chatbot, turns], [chatbot, turns, citations, trace, viewer, question],
                         api_name="chat").then(None, js=SCROLL_TO_CITED)
-        citations.input(show_citation, [citations, turns], viewer, api_visibility="private").then(None, js=SCROLL_TO_CITED)
+        citations.input(show_citation, [citations, turns], viewer, api_visibility="private").then(
+            None, js=SCROLL_TO_CITED)
         cite_request.change(show_marker, [cite_request, turns], viewer, api_visibility="private").then(
             None, js=SCROLL_TO_CITED)
         demo.load(None, js=MARKER_CLICKS)
