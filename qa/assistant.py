@@ -13,7 +13,7 @@ from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
 from qa.errors import check_k, check_question
-from qa.reader import Reader
+from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
 
 
@@ -82,6 +82,13 @@ class Assistant:
             self.index, self.last_refresh = index, report
             self._retriever = Retriever(index, self.embedder, self.retrieval)
             return report
+
+    def warm_up(self) -> None:
+        """Load both models and run each once, so that the first question is answered at full speed
+        (the UI calls this in a background thread while the chat starts)."""
+        self.embedder.encode(["warm up"])
+        if self.reader is not None and self.reader.available:
+            self.reader.read("Who wrote it?", [PassageRef("warm-up", 0, "Anna wrote it.")])
 
     def document_text(self, source: str) -> str:
         """The text of an indexed document, as its offsets refer to it."""

@@ -85,3 +85,13 @@ def test_attribution_is_kept_in_the_answer(assistant):
         answer = assistant.ask(question)
         assert answer.answerable, question
         assert speaker in answer.text.replace(answer.short_answer, "", 1), (question, answer.text)
+
+
+def test_opening_an_unchanged_index_loads_no_model_and_warm_up_loads_both(assistant):
+    from index import Embedder
+    from qa import Assistant, Reader
+
+    fresh = Assistant.open(assistant.docs_dir, assistant.index_dir, embedder=Embedder(), reader=Reader())
+    assert fresh.embedder._model is None and fresh.reader._model is None  # the chat starts without them
+    fresh.warm_up()
+    assert fresh.embedder._model is not None and fresh.reader._model is not None

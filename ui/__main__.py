@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"indexed {len(assistant.index.documents)} documents; open http://{args.host}:{args.port}", flush=True)
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()  # models load meanwhile
     build_app(assistant).launch(server_name=args.host, server_port=args.port, auth=auth, css=CSS,
                                 show_error=True, footer_links=["api"])
     return 0
