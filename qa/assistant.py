@@ -12,7 +12,7 @@ from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
-from qa.errors import check_k, check_question
+from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
 
@@ -105,6 +105,22 @@ class Assistant:
         with self._lock:
             retriever = self._retriever
         return retriever.retrieve(question, k)
+
+    def retrieve_many(self, questions: list[str], k: int = 5) -> list[list[Hit]]:
+        """``retrieve`` for a batch of questions (one embedding pass, one vector search): for evaluations
+        and bulk jobs. Raises InvalidQuestionError naming the first bad question."""
+        if not isinstance(questions, list | tuple):
+            raise InvalidQuestionError(f"questions must be a list of strings, got {type(questions).__name__}")
+        checked = []
+        for n, question in enumerate(questions, start=1):
+            try:
+                checked.append(check_question(question))
+            except InvalidQuestionError as error:
+                raise InvalidQuestionError(f"question {n}: {error}") from None
+        k = check_k(k)
+        with self._lock:
+            retriever = self._retriever
+        return retriever.retrieve_many(checked, k)
 
     def ask(self, question: str, k: int = 5) -> Answer:
         """Answer question from the documents, with citations; ``answerable`` is False when they do not say."""

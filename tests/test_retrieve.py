@@ -82,3 +82,19 @@ def tiny_assistant(tmp_path_factory, embedder):
     for name, text in TINY_CORPUS.items():
         (docs / name).write_text(text, encoding="utf-8")
     return Assistant.open(docs, tmp_path_factory.mktemp("tiny-index"), embedder=embedder, use_reader=False)
+
+
+def test_retrieve_many_ranks_as_one_at_a_time(assistant):
+    from qa import InvalidQuestionError
+
+    questions = ["Who was arrested in Moscow?", "Where is Tsikhanouskaya in exile?", "What did the FSB report?"]
+    batched = assistant.retrieve_many(questions, k=4)
+    for question, hits in zip(questions, batched):
+        single = assistant.retrieve(question, k=4)
+        assert [(h.source, h.start) for h in hits] == [(h.source, h.start) for h in single]
+        assert [h.score for h in hits] == pytest.approx([h.score for h in single], abs=1e-4)
+    assert assistant.retrieve_many([], k=4) == []
+    with pytest.raises(InvalidQuestionError, match="question 2: question is empty"):
+        assistant.retrieve_many(["Who?", " "])
+    with pytest.raises(InvalidQuestionError, match="must be a list of strings, got str"):
+        assistant.retrieve_many("Who was arrested?")
