@@ -66,9 +66,10 @@ def read_latency(reader: Reader, repeats: int = 20) -> float:
     return float(np.median(times))
 
 
-def stage_offsets(work_dirs: list[Path]) -> list[int]:
-    """Steps done before each training stage (a later stage starts from the previous one's weights)."""
-    offsets, done = [], 0
+def stage_offsets(work_dirs: list[Path], first: int = 0) -> list[int]:
+    """Steps done before each training stage (a later stage starts from the previous one's weights);
+    ``first``: steps done before the first of work_dirs (stages whose work dirs are not at hand)."""
+    offsets, done = [], first
     for work_dir in work_dirs:
         offsets.append(done)
         log = (work_dir / "train_log.jsonl").read_text().splitlines()
@@ -76,14 +77,14 @@ def stage_offsets(work_dirs: list[Path]) -> list[int]:
     return offsets
 
 
-def plot_curve(work_dirs: list[Path], points: list[tuple[int, float]], out: Path) -> None:
+def plot_curve(work_dirs: list[Path], points: list[tuple[int, float]], out: Path, first: int = 0) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     log = [r | {"step": r["step"] + offset}
-           for work_dir, offset in zip(work_dirs, stage_offsets(work_dirs))
+           for work_dir, offset in zip(work_dirs, stage_offsets(work_dirs, first))
            for r in map(json.loads, (work_dir / "train_log.jsonl").read_text().splitlines())]
     loss = np.convolve([r["loss"] for r in log], np.ones(20) / 20, mode="valid")
     steps = np.array([r["step"] for r in log])[19:]
@@ -105,6 +106,8 @@ def main() -> None:
     parser.add_argument("--curve", type=Path, nargs="+",
                         help="training work dirs, one per stage in order: score the last stage's snapshots "
                         "(and each earlier stage's final one), draw the curve over all stages")
+    parser.add_argument("--step-offset", type=int, default=0,
+                        help="training steps done before the first --curve work dir (earlier stages)")
     parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
     parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization")
     parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
@@ -113,7 +116,7 @@ def main() -> None:
     steps: dict[Path, int] = {}
     if args.curve:
         weights = []
-        for n, (work_dir, offset) in enumerate(zip(args.curve, stage_offsets(args.curve))):
+        for n, (work_dir, offset) in enumerate(zip(args.curve, stage_offsets(args.curve, args.step_offset))):
             snapshots = sorted((work_dir / "snapshots").glob("step_*.safetensors"))
             chosen = snapshots if n == len(args.curve) - 1 else snapshots[-1:]
             weights += chosen
@@ -129,7 +132,7 @@ def main() -> None:
         if path in steps and not quantize:
             points.append((steps[path], scores["has_ans_f1"]))
     if args.curve and points:
-        plot_curve(args.curve, points, args.plot)
+        plot_curve(args.curve, points, args.plot, args.step_offset)
         print(f"curve written to {args.plot}")
 
 
