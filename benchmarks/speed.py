@@ -180,6 +180,36 @@ def vector_search(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> list
 PHASES = ("build", "baseline", "latency", "squad", "vectors")
 
 
+def faiss_threads(vectors: np.ndarray, queries: np.ndarray, k: int = 60) -> list[dict]:
+    """Exact search one query at a time on 1 and on all OpenMP threads, on a quiet machine and with a
+    busy process holding one core (as when another user's question is being answered)."""
+    import faiss
+
+    from index.store import _ALL_THREADS
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    rows = []
+    for busy in (False, True):
+        spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+        try:
+            for threads in (1, _ALL_THREADS):
+                faiss.omp_set_num_threads(threads)
+                times = []
+                for q in queries:
+                    t = time.perf_counter()
+                    index.search(q[None, :], k)
+                    times.append((time.perf_counter() - t) * 1000)
+                rows.append({"vectors": len(vectors), "threads": threads, "busy_core": busy,
+                             "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)})
+        finally:
+            if spinner:
+                spinner.kill()
+                spinner.wait()
+    faiss.omp_set_num_threads(_ALL_THREADS)
+    return rows
+
+
 def run(args: argparse.Namespace) -> dict:
     from index import Embedder, open_index
     from index.chunk import chunk_document
@@ -286,6 +316,7 @@ def run(args: argparse.Namespace) -> dict:
             headlines = [d.text.split("\n", 1)[0] for d in loaded.documents]
             query_vectors = embedder.encode(random.Random(2).sample(headlines, min(len(headlines), args.ann_queries)))
             report["vector_search"] = vector_search(vectors, query_vectors)
+            report["faiss_threads"] = faiss_threads(vectors, query_vectors)
             if args.scale > len(vectors):
                 report["vector_search"] += vector_search(synthetic(vectors, args.scale), query_vectors)
         report["peak_rss_mb"] = rss_mb()
@@ -348,6 +379,11 @@ def markdown(report: dict) -> str:
         ]
         lines += [f"| {v['vectors']:,} | {v['kind']} | {v['build_s']:.1f} | {v['p50_ms']:.2f} | {v['p95_ms']:.2f} | "
                   f"{v['recall@10']:.3f} | {v['peak_rss_mb']:.0f} |" for v in r["vector_search"]]
+    if "faiss_threads" in r:
+        lines += ["", "Exact search, one query at a time, by FAISS OpenMP threads (`index.store.BATCH_QUERIES`):", "",
+                  "| vectors | threads | another process busy | p50 ms | p95 ms |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {t['vectors']:,} | {t['threads']} | {'yes' if t['busy_core'] else 'no'} | {t['p50_ms']:.2f} | "
+                  f"{t['p95_ms']:.2f} |" for t in r["faiss_threads"]]
     return "\n".join(lines) + "\n"
 
 

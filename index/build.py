@@ -30,7 +30,7 @@ from filelock import FileLock
 from index.chunk import Passage, chunk_document, split_sentences
 from index.documents import Document, LoadReport, Skipped, load_folder
 from index.embed import Embedder, Progress
-from index.lexical import LexicalIndex, TieredLexicalIndex
+from index.lexical import LexicalIndex, TieredLexicalIndex, key_tokens
 from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,9 @@ class Tiering:
     max_retired_share: float = 0.10
 
 
+SENTENCE_CACHE_ROWS = 50_000  # passages whose sentence spans and keys are kept (a few KB each)
+
+
 @dataclass
 class Index:
     """Passages of a corpus with their vectors, a FAISS store and two BM25 indexes, aligned by row.
@@ -112,6 +115,8 @@ class Index:
     retired: frozenset[str] = frozenset()
     generation: str = ""
     alive: np.ndarray = field(init=False, repr=False)
+    _sentences: dict[int, tuple[list[tuple[int, int]], list[frozenset[str]]]] = field(
+        init=False, repr=False, default_factory=dict)  # row -> sentence spans and name keys, filled on demand
 
     def __post_init__(self) -> None:
         if self.base_rows < 0:
@@ -148,14 +153,24 @@ class Index:
     def delta_rows(self) -> int:
         return len(self.passages) - self.base_rows
 
-    def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """Document offsets of passage row's sentences and their (float16) vectors."""
-        p = self.passages[row]
-        spans = [(p.start + s, p.start + e) for s, e in split_sentences(p.text)]
+    def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], list[frozenset[str]], np.ndarray]:
+        """Document offsets of passage row's sentences, each sentence's name keys (``key_tokens``) and
+        their (float16) vectors. Spans and keys are worked out once per passage, on first use."""
+        known = self._sentences.get(row)
+        if known is None:
+            p = self.passages[row]
+            local = split_sentences(p.text)
+            known = ([(p.start + s, p.start + e) for s, e in local],
+                     [frozenset(key_tokens(p.text[s:e])) for s, e in local])
+            if len(self._sentences) >= SENTENCE_CACHE_ROWS:  # bounded: a long-running server stays small
+                self._sentences.clear()
+            self._sentences[row] = known  # a race only computes the same value twice
+        spans, keys = known
         lo, hi = int(self.sentence_offsets[row]), int(self.sentence_offsets[row + 1])
         if hi - lo != len(spans):
-            raise CorruptIndexError(f"passage {p.id}: {len(spans)} sentences but {hi - lo} sentence vectors")
-        return spans, self.sentence_vectors[lo:hi]
+            raise CorruptIndexError(f"passage {self.passages[row].id}: {len(spans)} sentences but {hi - lo} "
+                                    "sentence vectors")
+        return spans, keys, self.sentence_vectors[lo:hi]
 
     def tier(self, delta: bool) -> _Embedded:
         """The base's or the delta's passages with their vectors."""

@@ -118,12 +118,13 @@ class QueryTerms:
             weights.append(max(names.idf(v) for v in groups[-1]))
         return cls(tuple(groups), tuple(weights), tuple(dict.fromkeys(indexed)))
 
-    def overlap(self, text: str) -> float:
-        """IDF-weighted share of the question's words that text contains (in any accepted spelling)."""
+    def overlap(self, text: str, keys: frozenset[str] | None = None) -> float:
+        """IDF-weighted share of the question's words that text contains (in any accepted spelling);
+        ``keys``: text's name keys, when they are known already."""
         total = sum(self.weights)
         if not total:
             return 0.0
-        keys = set(key_tokens(text))
+        keys = frozenset(key_tokens(text)) if keys is None else keys
         return sum(w for group, w in zip(self.groups, self.weights) if group & keys) / total
 
 
@@ -197,12 +198,12 @@ class Retriever:
         result: dict[int, list[Sentence]] = {}
         for row in rows:
             p = self.index.passages[row]
-            spans, vectors = self.index.passage_sentences(row)
+            spans, keys, vectors = self.index.passage_sentences(row)
             similarities = (vectors.astype(np.float32) @ query_vector).tolist()
             scored = []
-            for (start, end), sim in zip(spans, similarities):
+            for (start, end), sentence_keys, sim in zip(spans, keys, similarities):
                 text = p.text[start - p.start : end - p.start]
-                overlap = terms.overlap(text)
+                overlap = terms.overlap(text, sentence_keys)
                 score = self.settings.sentence_weight * sim + self.settings.overlap_weight * overlap
                 scored.append(Sentence(start, end, text, sim, overlap, score))
             result[row] = scored

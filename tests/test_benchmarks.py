@@ -25,6 +25,7 @@ def test_speed_benchmark_smoke_run_writes_its_report(tmp_path):
     assert kinds == [(report["passages"], "exact"), (report["passages"], "ivf"), (3000, "exact"), (3000, "ivf")]
     assert all(row["recall@10"] == 1.0 for row in report["vector_search"] if row["kind"] == "exact")
     assert "build speed / raw encoder speed" in (tmp_path / "speed.md").read_text()
+    assert [(t["threads"] >= 1, t["busy_core"]) for t in report["faiss_threads"]][::2] == [(True, False), (True, True)]
     assert report["retrieve_many_speedup"] > 0 and report["retrieve_many_ms_per_question"] > 0
     # The kept index is measured again without rebuilding it: only the latency phase's figures.
     speed.main([*common, "--out", str(tmp_path / "again"), "--phases", "latency"])
