@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install browser index run test bench clean
+.PHONY: install browser index run test bench bench-all clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: install browser
 bench: install
 	$(PY) -m benchmarks.retrieval
 	$(PY) -m benchmarks.speed --corpus bbc --raw-sample 1000 --questions 200 --ann-queries 200
+
+# BBC + Reuters (37k passages; about an hour here), then retrieve at 1M passages made from its index.
+bench-all: install
+	$(PY) -m benchmarks.speed --corpus all --raw-sample 1000 --questions 200 --ann-queries 200 --scale 0 \
+		--work-dir .bench/all --out reports/speed-all
+	$(PY) -m benchmarks.scale --index .bench/all/index --out reports/scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache

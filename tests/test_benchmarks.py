@@ -33,3 +33,14 @@ def test_speed_benchmark_smoke_run_writes_its_report(tmp_path):
     assert again["passages"] == report["passages"] and again["phases"] == ["latency"]
     assert "build_s" not in again and "squad_dev" not in again and again["ask_p50_ms"] > 0
     assert "build speed" not in (tmp_path / "again" / "speed.md").read_text()
+
+
+@pytest.mark.skipif(not (SHARED / "squad-dev").exists(), reason="needs ../shared/squad-dev")
+def test_scale_benchmark_smoke_run(assistant, tmp_path):
+    from benchmarks import scale
+
+    scale.main(["--index", str(assistant.index_dir), "--rows", "200", "--questions", "5", "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "scale.json").read_text())
+    assert report["passages"] == 200 and report["sentences"] > 200
+    assert report["retrieve_ivf_p50_ms"] > 0 and 0 <= report["recall@10_ivf_vs_exact"] <= 1
+    assert "retrieve at 200 passages" in (tmp_path / "scale.md").read_text()
