@@ -79,8 +79,8 @@ class AnswerSettings:
     read_depth: int = 3
     # Fitted by `python -m qa eval ../shared/squad-dev/questions.jsonl --docs ../shared/squad-dev/docs --answer-all`
     # (README, "Evaluation"): the threshold keeps false refusals on squad-dev at or under 15%.
-    answerability: tuple[float, ...] = (0.162, -0.345, 4.0059, 2.6135, -1.4957, -3.3151)
-    answer_threshold: float = 0.224
+    answerability: tuple[float, ...] = (0.1664, -0.6349, 4.5981, 2.1572, -0.4602, -3.4028)
+    answer_threshold: float = 0.253
     type_penalty: float = 6.0
     context_sentences: int | None = 1
     disagreement_gap: float = 3.0
@@ -262,16 +262,19 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     def decision_score(span: Span) -> float:
         return span.margin - (0.0 if matches(kind, span.text) else settings.type_penalty)
 
-    best, best_hit = max(candidates, key=lambda c: decision_score(c[0]))
-    evidence = _sentence_of(best_hit, best.start, best.end)
-    similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
-    if evidence is None:
+    def signals_of(span: Span, hit: Hit, evidence: Sentence) -> dict[str, float]:
+        return {"margin": decision_score(span), "top_score": hits[0].score, "evidence_similarity": evidence.similarity,
+                "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in hit.sentences)}
+
+    # Each passage's span is weighed by the answerable decision itself: the reader's margin and how well
+    # its sentence matches the question, so a confident span in a sentence about something else loses.
+    weighed = [(settings.log_odds(signals_of(span, hit, sentence)), span, hit, sentence)
+               for span, hit in candidates if (sentence := _sentence_of(hit, span.start, span.end)) is not None]
+    if not weighed:
         return not_found(question, hits)
-    signals = {
-        "margin": decision_score(best), "top_score": hits[0].score, "evidence_similarity": evidence.similarity,
-        "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in best_hit.sentences),
-    }
-    score = settings.log_odds(signals)
+    score, best, best_hit, evidence = max(weighed, key=lambda w: w[0])
+    signals = signals_of(best, best_hit, evidence)
+    similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
     if sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
