@@ -264,10 +264,10 @@ def save_index(index: Index, folder: Path, base_from: dict | None = None) -> Pat
         "files": files,
         "base_rows": index.base_rows,
         "retired": sorted(index.retired),
-        "documents": {s: asdict(d) for s, d in index.documents.items()},
+        "documents": {s: vars(d) for s, d in index.documents.items()},  # flat fields: no deep copy as asdict
         "saved_at": time.time(),
     }
-    _atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=1))
+    _atomic_write_text(folder / MANIFEST, json.dumps(manifest, separators=(",", ":")))
     index.generation = generation.name
     for old in folder.glob("gen-*"):
         if old.name != generation.name:
