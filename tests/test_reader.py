@@ -1,6 +1,7 @@
 """The shipped reader: loading, span offsets, seed answers; and a tiny training run of the script."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -112,10 +113,9 @@ def test_entity_swaps_ask_about_something_the_context_never_mentions():
     assert swap_entity("Where was Marie Curie born?", context, ["Warsaw", "Curie"], rng) is None
 
 
-def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
+def _towns(tmp_path) -> tuple[Path, list[dict]]:
+    """A SQuAD-format file of 30 one-question paragraphs ("How many bridges has Town 12?")."""
     import gzip
-
-    from qa import train_reader
 
     paragraphs = [{"context": f"Town {n} has {n} bridges and the Mayor Anna {n}.", "qas": [
         {"id": str(n), "question": f"How many bridges has Town {n}?",
@@ -123,6 +123,13 @@ def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
     path = tmp_path / "train.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         json.dump({"data": [{"title": "t", "paragraphs": paragraphs}]}, handle)
+    return path, paragraphs
+
+
+def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
+    from qa import train_reader
+
+    path, _ = _towns(tmp_path)
     first = train_reader.select_examples(train_reader.parse_args(["--data", str(path), "--examples", "12"]))
     second = train_reader.select_examples(train_reader.parse_args(
         ["--data", str(path), "--examples", "0", "--skip-seen", "12", "--swap-ratio", "1.0"]))
@@ -133,16 +140,9 @@ def test_a_later_stage_skips_what_the_first_stage_saw(tmp_path):
 
 
 def test_a_third_stage_skips_the_questions_recorded_by_earlier_runs(tmp_path):
-    import gzip
-
     from qa import train_reader
 
-    paragraphs = [{"context": f"Town {n} has {n} bridges.", "qas": [
-        {"id": str(n), "question": f"How many bridges has Town {n}?",
-         "answers": [{"text": str(n), "answer_start": len(f"Town {n} has ")}]}]} for n in range(10, 40)]
-    path = tmp_path / "train.json.gz"
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        json.dump({"data": [{"title": "t", "paragraphs": paragraphs}]}, handle)
+    path, paragraphs = _towns(tmp_path)
     common = ["--data", str(path), "--negative-ratio", "0", "--prepare-only"]
     train_reader.train(train_reader.parse_args([*common, "--work-dir", str(tmp_path / "one"), "--examples", "8"]))
     train_reader.train(train_reader.parse_args([*common, "--work-dir", str(tmp_path / "two"), "--examples", "9",
