@@ -247,10 +247,10 @@ def spelled_as_in(question: str, passage: str) -> str:
 
 
 def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings: AnswerSettings) -> Answer:
-    """The reader's best span across the top hits (widened to a list of names where the sentence
-    coordinates them), its sentence as evidence, every other retrieved sentence that names the same
-    answer (corroboration, spelling-tolerant), and a confident different answer from another document
-    when there is one (disagreement)."""
+    """The reader's span, across the top hits, that the answerable model rates most likely right
+    (widened to a list of names where the sentence coordinates them), its sentence as evidence, every
+    other retrieved sentence that names the same answer (corroboration, spelling-tolerant), and a
+    confident different answer from another document when there is one (disagreement)."""
     read = hits[: settings.read_depth]
     focus = [_focus(h, settings.context_sentences) for h in read]
     spans = reader.read([spelled_as_in(question, f.text) for f in focus], focus)
