@@ -32,6 +32,17 @@ def test_save_load_gives_same_hits(corpus, tmp_path, embedder):
         assert loaded.lexical_words.search(q, 5)[0].tolist() == built.lexical_words.search(q, 5)[0].tolist()
 
 
+def test_line_separators_inside_passages_survive_save_and_load(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "A form\x0cfeed, a line\u2028separator and a next\x85line sit inside one sentence.\n\nAnother one."
+    (docs / "odd.txt").write_text(text, encoding="utf-8")
+    built, _ = open_index(docs, tmp_path / "idx", embedder)
+    loaded = load_index(tmp_path / "idx")
+    assert loaded.passages == built.passages
+    assert all(text[p.start : p.end] == p.text for p in loaded.passages)
+
+
 def test_manifest_records_model_parameters_and_checksums(corpus, tmp_path, embedder):
     open_index(corpus, tmp_path / "idx", embedder, Chunking(120, 20))
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
