@@ -43,6 +43,8 @@ class Answer:
         ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found.
     confidence: sigmoid(score), the probability that the answer is right, in [0, 1]; ``answerable`` is
         ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
+    other_spellings: names in the cited sentences that spell a name of the short answer another way
+        (translated news: one source's "Gorbatschow" for another's "Gorbachev").
     """
 
     question: str
@@ -54,6 +56,7 @@ class Answer:
     confidence: float = 0.0
     score: float = float("-inf")
     signals: dict[str, float] = field(default_factory=dict)
+    other_spellings: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
@@ -135,7 +138,31 @@ def _cite(sentence: Sentence, source: str) -> Citation:
     return Citation(source, sentence.start, sentence.end, sentence.text)
 
 
-def _render(short: str, citations: list[Citation]) -> str:
+def other_spellings(short: str, quotes: list[str]) -> list[str]:
+    """Capitalised words of quotes that spell a name of short another way: the same name key, or keys of
+    5+ letters one edit apart (``index.names``), but not the same word.
+
+    Example:
+        >>> other_spellings("Mikhail Gorbachev", ["Michail Gorbatschow sprach."])
+        ['Michail', 'Gorbatschow']
+    """
+    said = {w.lower() for w in re.findall(r"\w+", short)}
+    keys = {k for w in re.findall(r"\w+", short) if w[:1].isupper() for k in key_tokens(w)}
+    found = []
+    for quote in quotes:
+        for word in re.findall(r"\w+", quote):
+            if not word[0].isupper() or len(word) < 4 or word.lower() in said:
+                continue
+            key = next(iter(key_tokens(word)), "")
+            if key and (key in keys or (len(key) >= 5 and any(
+                    Levenshtein.distance(key, other, score_cutoff=1) <= 1 for other in keys if len(other) >= 5))):
+                found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def _render(short: str, citations: list[Citation], spellings: list[str] = ()) -> str:
+    if short and spellings:
+        short = f"{short} (also spelled {', '.join(spellings)})"
     lines = [short, ""] if short else []
     first = citations[0].source if citations else ""
     for n, c in enumerate(citations, start=1):
@@ -289,13 +316,15 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)]
         if naming:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
-    text = _render(short, citations)
+    spellings = other_spellings(short, [c.quote for c in citations])
+    text = _render(short, citations, spellings)
     other = _alternative(best, evidence, answer_keys, candidates, decision_score(best) - settings.disagreement_gap)
     if other is not None:
         span, hit, sentence = other
         citations.append(_cite(sentence, hit.source))
         text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
-    return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals)
+    return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals,
+                  tuple(spellings))
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:

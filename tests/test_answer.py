@@ -128,3 +128,11 @@ def test_a_disagreement_needs_a_sentence_that_covers_the_question_as_fully():
         candidates = [(elsewhere, hit("paris.txt", text, overlap))]
         other = _alternative(best, lyon.sentences[0], {"mari", "dubois"}, candidates, floor=5.0)
         assert (other and other[0].source) == expected
+
+
+def test_other_spellings_of_the_answer_are_found_in_the_quotes():
+    from qa.answer import other_spellings
+
+    assert other_spellings("Mikhail Gorbachev", ["Michail Gorbatschow sprach in Bonn."]) == ["Michail", "Gorbatschow"]
+    assert other_spellings("Marie Dubois", ["Police in Lyon detained Marie Dubois and Jean Martin."]) == []
+    assert other_spellings("Lyon", ["Lyons and Leon are other cities."]) == []  # short keys must match exactly

@@ -19,6 +19,10 @@ def test_who_was_arrested_names_both_men_and_cites_the_source(assistant, seed_te
     assert "arrested two Belarusians in Moscow" in answer.citations[0].quote
     assert len({c.source for c in answer.citations}) == 2  # both articles that report it
     assert "sources differ" not in answer.text  # other arrests (not in Moscow) are not rival answers
+    # The other article spells both names another way, and the answer says so.
+    assert {name_key(w) for w in answer.other_spellings} == {name_key("Feduta"), name_key("Zenkovich")}
+    assert not set(answer.other_spellings) & set(answer.short_answer.split())
+    assert f"also spelled {', '.join(answer.other_spellings)}" in answer.text
 
 
 def test_unrelated_question_is_not_answered(assistant):

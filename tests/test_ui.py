@@ -65,6 +65,7 @@ def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
         page.wait_for_selector("#chat >> text=arrested two Belarusians in Moscow", timeout=60000)
         page.wait_for_selector("#viewer mark#cited", timeout=20000)
         assert "arrested two Belarusians" in page.locator("#viewer mark#cited").inner_text()
+        assert "Also spelled:" in page.locator("#chat").inner_text()  # the other article's spelling of the names
         page.screenshot(path=str(screenshots / "answer_with_citation.png"), full_page=True)
         box.fill("What is the capital of Australia?")
         box.press("Enter")

@@ -33,6 +33,8 @@ def answer_markdown(answer: Answer, asked: str | None = None, turn: int | None =
         return "\n\n".join(parts)
     if answer.short_answer:
         parts.append(f"**{html.escape(answer.short_answer)}**")
+        if answer.other_spellings:
+            parts.append(f"*Also spelled:* {html.escape(', '.join(answer.other_spellings))}")
     for n, c in enumerate(answer.citations, start=1):
         parts.append(f"> {html.escape(c.quote)} {citation_marker(n, turn)}")
     sources = "; ".join(
