@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -160,7 +161,7 @@ def other_spellings(short: str, quotes: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _render(short: str, citations: list[Citation], spellings: list[str] = ()) -> str:
+def _render(short: str, citations: list[Citation], spellings: Sequence[str] = ()) -> str:
     if short and spellings:
         short = f"{short} (also spelled {', '.join(spellings)})"
     lines = [short, ""] if short else []
