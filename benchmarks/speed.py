@@ -185,7 +185,7 @@ def faiss_threads(vectors: np.ndarray, queries: np.ndarray, k: int = 60) -> list
     busy process holding one core (as when another user's question is being answered)."""
     import faiss
 
-    from index.store import _ALL_THREADS
+    from index.store import ALL_THREADS
 
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -193,7 +193,7 @@ def faiss_threads(vectors: np.ndarray, queries: np.ndarray, k: int = 60) -> list
     for busy in (False, True):
         spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
         try:
-            for threads in (1, _ALL_THREADS):
+            for threads in (1, ALL_THREADS):
                 faiss.omp_set_num_threads(threads)
                 times = []
                 for q in queries:
@@ -206,7 +206,7 @@ def faiss_threads(vectors: np.ndarray, queries: np.ndarray, k: int = 60) -> list
             if spinner:
                 spinner.kill()
                 spinner.wait()
-    faiss.omp_set_num_threads(_ALL_THREADS)
+    faiss.omp_set_num_threads(ALL_THREADS)
     return rows
 
 

@@ -121,17 +121,20 @@ def _name_keys(text: str) -> set[str]:
     return set(key_tokens(" ".join(names))) or set(key_tokens(text))
 
 
+def _spelled_alike(key: str, others: set[str]) -> bool:
+    """key is one of others, or both have 5+ letters and are one edit apart (Gorbachev / Gorbatschow);
+    short keys match only exactly."""
+    return key in others or (len(key) >= 5 and any(
+        len(other) >= 5 and Levenshtein.distance(key, other, score_cutoff=1) <= 1 for other in others))
+
+
 def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     """True when sentence names the answer: all of its name keys when it has up to three, else at least
     half; keys of 5+ letters also match one edit away (Gorbachev / Gorbatschow)."""
     if not answer_keys:
         return False
     sentence_keys = set(key_tokens(sentence.text))
-    found = sum(
-        key in sentence_keys or (len(key) >= 5 and any(Levenshtein.distance(key, other, score_cutoff=1) <= 1
-                                                        for other in sentence_keys))
-        for key in answer_keys
-    )
+    found = sum(_spelled_alike(key, sentence_keys) for key in answer_keys)
     return found == len(answer_keys) if len(answer_keys) <= 3 else found * 2 >= len(answer_keys)
 
 
@@ -155,8 +158,7 @@ def other_spellings(short: str, quotes: list[str]) -> list[str]:
             if not word[0].isupper() or len(word) < 4 or word.lower() in said:
                 continue
             key = next(iter(key_tokens(word)), "")
-            if key and (key in keys or (len(key) >= 5 and any(
-                    Levenshtein.distance(key, other, score_cutoff=1) <= 1 for other in keys if len(other) >= 5))):
+            if key and _spelled_alike(key, keys):
                 found.append(word)
     return list(dict.fromkeys(found))
 
