@@ -83,8 +83,8 @@ class AnswerSettings:
     read_depth: int = 3
     # Fitted by `python -m qa eval ../shared/squad-dev/questions.jsonl --docs ../shared/squad-dev/docs --answer-all`
     # (README, "Evaluation"): the threshold keeps false refusals on squad-dev at or under 15%.
-    answerability: tuple[float, ...] = (0.1664, -0.6349, 4.5981, 2.1572, -0.4602, -3.4028)
-    answer_threshold: float = 0.253
+    answerability: tuple[float, ...] = (0.175, -0.9079, 5.1935, 2.2671, -0.3493, -3.5579, -3.2692)
+    answer_threshold: float = 0.257
     type_penalty: float = 6.0
     context_sentences: int | None = 1
     disagreement_gap: float = 3.0
@@ -94,6 +94,11 @@ class AnswerSettings:
     sentence_answerability: tuple[float, ...] = (3.1091, -3.777)  # the same command with --no-reader
     sentence_answer_threshold: float = 0.295
 
+    def __post_init__(self) -> None:
+        for names, weights in ((READER_SIGNALS, self.answerability), (SENTENCE_SIGNALS, self.sentence_answerability)):
+            if len(weights) != len(names) + 1:
+                raise ValueError(f"{len(weights)} answerability weights for {len(names)} signals {names} and a bias")
+
     def log_odds(self, signals: dict[str, float]) -> float:
         """The decision score of a set of signals (reader or sentence-only, by their names)."""
         names, weights = ((SENTENCE_SIGNALS, self.sentence_answerability) if "sentence_score" in signals
@@ -101,8 +106,24 @@ class AnswerSettings:
         return sum(w * signals[n] for n, w in zip(names, weights)) + weights[-1]
 
 
-READER_SIGNALS = ("margin", "top_score", "evidence_similarity", "evidence_overlap", "passage_overlap")
+READER_SIGNALS = ("margin", "top_score", "evidence_similarity", "evidence_overlap", "passage_overlap",
+                  "negation_unmatched")
 SENTENCE_SIGNALS = ("sentence_score",)
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)
+
+
+def negation_unmatched(question: str, evidence: str) -> float:
+    """1.0 when the question is negated ("Who was not...", "What didn't...") and the evidence sentence
+    negates nothing: a negated question asked of a plain statement is a classic unanswerable question
+    (SQuAD 2.0's "negation" kind), which the reader, trained without such questions, does not notice.
+
+    Example:
+        >>> negation_unmatched("Who did not sign the treaty?", "Rossi signed the treaty.")
+        1.0
+    """
+    return float(bool(_NEGATION.search(question)) and not _NEGATION.search(evidence))
 
 
 def sigmoid(score: float) -> float:
@@ -294,7 +315,8 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
 
     def signals_of(span: Span, hit: Hit, evidence: Sentence) -> dict[str, float]:
         return {"margin": decision_score(span), "top_score": hits[0].score, "evidence_similarity": evidence.similarity,
-                "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in hit.sentences)}
+                "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in hit.sentences),
+                "negation_unmatched": negation_unmatched(question, evidence.text)}
 
     # Each passage's span is weighed by the answerable decision itself: the reader's margin and how well
     # its sentence matches the question, so a confident span in a sentence about something else loses.

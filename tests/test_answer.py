@@ -136,3 +136,32 @@ def test_other_spellings_of_the_answer_are_found_in_the_quotes():
     assert other_spellings("Mikhail Gorbachev", ["Michail Gorbatschow sprach in Bonn."]) == ["Michail", "Gorbatschow"]
     assert other_spellings("Marie Dubois", ["Police in Lyon detained Marie Dubois and Jean Martin."]) == []
     assert other_spellings("Lyon", ["Lyons and Leon are other cities."]) == []  # short keys must match exactly
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [("Who did not sign the treaty?", "Rossi signed the treaty in 1990.", 1.0),
+     ("Which city wasn't bombed?", "Only Dresden was bombed that night.", 1.0),
+     ("Who never left the island?", "Anna never left the island.", 0.0),
+     ("Who did not sign the treaty?", "Everyone but Rossi signed; he did not.", 0.0),
+     ("Who signed the treaty?", "Rossi signed the treaty in 1990.", 0.0),
+     ("Who signed the Nothing Act?", "Rossi signed the Nothing Act.", 0.0)],
+)
+def test_negated_questions_against_plain_statements(question, sentence, expected):
+    from qa.answer import negation_unmatched
+
+    assert negation_unmatched(question, sentence) == expected
+
+
+def test_a_negated_question_about_a_plain_statement_is_less_answerable(almanacs):
+    plain = almanacs.ask("When was the ferry across the Elbe in Dresden opened?")
+    negated = almanacs.ask("When was the ferry across the Elbe in Dresden not opened?")
+    assert plain.signals["negation_unmatched"] == 0.0 and negated.signals["negation_unmatched"] == 1.0
+    assert negated.confidence < plain.confidence / 2
+
+
+def test_answerability_weights_must_match_the_signals():
+    from qa import AnswerSettings
+
+    with pytest.raises(ValueError, match="answerability weights"):
+        AnswerSettings(answerability=(1.0, 2.0))
