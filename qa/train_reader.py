@@ -74,17 +74,76 @@ def swap_entity(question: str, context: str, pool: list[str], rng: random.Random
     return question[: target.start()] + rng.choice(choices) + question[target.end() :]
 
 
+# Opposites for SQuAD 2.0's "antonym" unanswerables ("Which plateau is the right part of the Vistula on?"
+# asked of a paragraph about its left part): general English, both directions.
+_OPPOSITES = dict(
+    pair
+    for a, b in (
+        ("largest", "smallest"), ("biggest", "smallest"), ("highest", "lowest"), ("most", "least"),
+        ("more", "less"), ("first", "last"), ("earliest", "latest"), ("before", "after"),
+        ("increase", "decrease"), ("increased", "decreased"), ("rise", "fall"), ("rose", "fell"),
+        ("win", "lose"), ("won", "lost"), ("north", "south"), ("east", "west"), ("northern", "southern"),
+        ("eastern", "western"), ("left", "right"), ("maximum", "minimum"), ("longest", "shortest"),
+        ("oldest", "youngest"), ("older", "younger"), ("best", "worst"), ("better", "worse"),
+        ("above", "below"), ("inside", "outside"), ("imported", "exported"), ("import", "export"),
+        ("bought", "sold"), ("opened", "closed"), ("began", "ended"), ("start", "end"),
+        ("accepted", "rejected"), ("allowed", "banned"), ("strongest", "weakest"), ("major", "minor"),
+        ("upper", "lower"), ("internal", "external"), ("ancient", "modern"), ("private", "public"),
+        ("legal", "illegal"), ("successful", "unsuccessful"), ("common", "rare"), ("fastest", "slowest"),
+        ("early", "late"), ("father", "son"), ("mother", "daughter"), ("husband", "wife"),
+        ("supported", "opposed"), ("success", "failure"), ("entered", "left"), ("gained", "lost"),
+    )
+    for pair in ((a, b), (b, a))
+)
+_NEGATED = {"is": "isn't", "was": "wasn't", "are": "aren't", "were": "weren't", "did": "didn't", "does": "doesn't",
+            "do": "don't", "can": "can't", "could": "couldn't", "has": "hasn't", "have": "haven't", "had": "hadn't",
+            "will": "won't", "would": "wouldn't", "should": "shouldn't", "must": "mustn't"}
+_AUXILIARY = re.compile(r"\b(?:" + "|".join(_NEGATED) + r")\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)
+
+
+def _sentence_at(context: str, start: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(context) if m.end() <= start]
+    after = [m.start() for m in _SENTENCE_END.finditer(context) if m.start() >= start]
+    return context[(before[-1] if before else 0) : (after[0] if after else len(context))]
+
+
+def contradict(question: str, context: str, answer_start: int, rng: random.Random) -> str | None:
+    """The question turned against its paragraph, as SQuAD 2.0's "antonym" and "negation" unanswerables
+    are: a word swapped for its opposite that the paragraph never uses ("largest" -> "smallest"; chosen
+    4 times in 5 where there is one), or the first auxiliary negated ("Who wasn't...") when the answer's
+    sentence negates nothing. Returns None when neither applies."""
+    lowered = context.lower()
+    words = [m for m in re.finditer(r"[A-Za-z]+", question)
+             if m.group().lower() in _OPPOSITES and not re.search(rf"\b{_OPPOSITES[m.group().lower()]}\b", lowered)]
+    auxiliary = _AUXILIARY.search(question)
+    can_negate = bool(auxiliary) and not _NEGATION.search(question) and not _NEGATION.search(
+        _sentence_at(context, answer_start))
+    if words and (not can_negate or rng.random() < 0.8):
+        word = rng.choice(words)
+        opposite = _OPPOSITES[word.group().lower()]
+        opposite = opposite.capitalize() if word.group()[0].isupper() else opposite
+        return question[: word.start()] + opposite + question[word.end() :]
+    if can_negate:
+        negated = _NEGATED[auxiliary.group().lower()]
+        negated = negated.capitalize() if auxiliary.group()[0].isupper() else negated
+        return question[: auxiliary.start()] + negated + question[auxiliary.end() :]
+    return None
+
+
 def load_examples(
-    path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0
+    path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0, contradict_ratio: float = 0.0
 ) -> list[TrainExample]:
     """Positive SQuAD examples plus negatives: for a ``negative_ratio`` share of questions, either the
     most word-overlapping other paragraph of the same article or the gold paragraph with the answer
     sentence cut out, each checked not to contain the answer text; for a ``swap_ratio`` share, the
     question with a name or number swapped for one of the same article that the paragraph lacks
-    (:func:`swap_entity`). Swaps draw from their own random stream, so ``swap_ratio`` leaves the other
-    examples unchanged."""
+    (:func:`swap_entity`); for a ``contradict_ratio`` share, the question turned against its paragraph
+    (:func:`contradict`). Swaps and contradictions draw from their own random streams, so their ratios
+    leave the other examples unchanged."""
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
+    contradict_rng = random.Random(seed + 2)
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         articles = json.load(handle)["data"]
     examples: list[TrainExample] = []
@@ -103,6 +162,10 @@ def load_examples(
                     swapped = swap_entity(qa["question"], context, pool, swap_rng)
                     if swapped:
                         examples.append(TrainExample(swapped, context, -1, ""))
+                if contradict_ratio and contradict_rng.random() < contradict_ratio:
+                    turned = contradict(qa["question"], context, start, contradict_rng)
+                    if turned:
+                        examples.append(TrainExample(turned, context, -1, ""))
                 if rng.random() >= negative_ratio:
                     continue
                 negative = None
@@ -210,8 +273,9 @@ def export_fp16(model, path: Path) -> None:
     tmp.replace(path)
 
 
-def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float) -> list[TrainExample]:
-    examples = load_examples(path, negative_ratio, seed, swap_ratio)
+def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float,
+            contradict_ratio: float = 0.0) -> list[TrainExample]:
+    examples = load_examples(path, negative_ratio, seed, swap_ratio, contradict_ratio)
     random.Random(seed).shuffle(examples)
     return examples
 
@@ -227,7 +291,7 @@ def select_examples(args: argparse.Namespace) -> list[TrainExample]:
     """The run's examples: the seeded sample, minus the questions an earlier stage trained on (the first
     ``--skip-seen`` examples of the swap-free sample, and the questions listed in each ``--skip-questions-of``
     work dir), cut to ``--examples``."""
-    examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio)
+    examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio, args.contradict_ratio)
     seen: set[str] = set()
     if args.skip_seen:
         earlier = _sample(Path(args.data), args.negative_ratio, args.seed, 0.0)[: args.skip_seen]
@@ -354,6 +418,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--negative-ratio", type=float, default=0.3)
     parser.add_argument("--swap-ratio", type=float, default=0.0,
                         help="share of questions that also get an entity-swapped unanswerable copy")
+    parser.add_argument("--contradict-ratio", type=float, default=0.0,
+                        help="share of questions that also get a negated or opposite-word unanswerable copy")
     parser.add_argument("--init-from", default="", help="start from these reader weights (a later stage)")
     parser.add_argument("--skip-seen", type=int, default=0,
                         help="leave out questions of the first N examples of the swap-free sample")

@@ -163,6 +163,33 @@ def test_entity_swaps_ask_about_something_the_context_never_mentions():
     assert swap_entity("Where was Marie Curie born?", context, ["Warsaw", "Curie"], rng) is None
 
 
+def test_contradictions_turn_a_question_against_its_paragraph():
+    import random
+
+    from qa.train_reader import contradict
+
+    context = "The largest bridge of the town was opened in 1903. It was not paid for by the state."
+    rng = random.Random(0)
+    turned = {contradict("Which bridge was the largest?", context, 0, rng) for _ in range(30)}
+    assert turned == {"Which bridge was the smallest?", "Which bridge wasn't the largest?"}
+    # No opposite the paragraph also uses, no negation where the answer's sentence negates.
+    assert contradict("Who paid for the largest bridge?", context + " The smallest is older.",
+                      context.index("It was"), rng) is None
+    assert contradict("When did the bridge open?", context, 0, rng) == "When didn't the bridge open?"
+    assert contradict("Built in 1903?", context, 0, rng) is None
+
+
+def test_contradicted_questions_are_labelled_unanswerable(tmp_path):
+    from qa import train_reader
+
+    path, _ = _towns(tmp_path)
+    examples = train_reader.load_examples(path, 0.0, 0, contradict_ratio=1.0)
+    turned = [e for e in examples if "hasn't" in e.question.lower()]
+    assert len(turned) == 30 and all(e.answer_start == -1 and e.answer_text == "" for e in turned)
+    plain = train_reader.load_examples(path, 0.0, 0)
+    assert [e for e in examples if e.answer_start >= 0] == plain
+
+
 def _towns(tmp_path) -> tuple[Path, list[dict]]:
     """A SQuAD-format file of 30 one-question paragraphs ("How many bridges has Town 12?")."""
     import gzip
