@@ -82,14 +82,16 @@ def export_onnx(model, out: Path) -> None:
             output_names=["start_logits", "end_logits"], opset_version=18, dynamo=True, external_data=False,
             dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "start_logits", "end_logits"]},
         )
-        _check_export(model, staged)
+        import onnxruntime
+
+        _check_export(model, onnxruntime.InferenceSession(str(staged), providers=["CPUExecutionProvider"]))
         os.replace(staged, out)
 
 
-def _check_export(model, path: Path) -> None:
-    """Raise unless the ONNX file at path gives model's logits on a padded batch of another shape."""
+def _check_export(model, session) -> None:
+    """Raise unless the ONNX Runtime session gives model's logits on a padded batch (another shape than
+    the export's example)."""
     import numpy as np
-    import onnxruntime
     import torch
 
     generator = torch.Generator().manual_seed(0)
@@ -100,7 +102,6 @@ def _check_export(model, path: Path) -> None:
     segments[:, 7:] = 1
     with torch.inference_mode():
         expected = model(input_ids=input_ids, attention_mask=mask, token_type_ids=segments)
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     start, end = session.run(None, {"input_ids": input_ids.numpy(), "attention_mask": mask.numpy(),
                                     "token_type_ids": segments.numpy()})
     real = mask.numpy().astype(bool)
@@ -193,9 +194,10 @@ class Reader:
         return self._model, self._tokenizer
 
     def _onnx_session(self, model):
-        """An ONNX Runtime session for model, exported to the cache on first use (and again when the cached
-        file does not load); falls back to the PyTorch model, with a warning, where the cache cannot be
-        written or the export fails."""
+        """An ONNX Runtime session for model, exported to the cache on first use, and checked against the
+        model's logits on every load (about 0.1 s), so a damaged or stale cached file is exported again;
+        falls back to the PyTorch model, with a warning, where the cache cannot be written or the export
+        fails."""
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
@@ -207,7 +209,9 @@ class Reader:
                     log.info("exporting the reader to %s (once per weights file)", path)
                     export_onnx(model, path)
                     _prune(path)
-                return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                _check_export(model, session)
+                return session
             except Exception as error:  # noqa: BLE001 - any failure here leaves the PyTorch reader usable
                 failure = error
         log.warning("ONNX reader unavailable (%s); reading with PyTorch", failure)

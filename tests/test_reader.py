@@ -72,6 +72,17 @@ def test_exported_reader_is_cached_and_made_again_when_corrupt(tmp_path, monkeyp
     cached.write_bytes(b"half a file")
     assert Reader().read(question, passages)[0].text == first.text
     assert cached.stat().st_size > 10_000_000
+    # A whole ONNX file of other weights under this name is caught by the logits check and made again.
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(str(SHIPPED_WEIGHTS))
+    state["qa_outputs.weight"] = -state["qa_outputs.weight"]
+    save_file(state, str(tmp_path / "other.safetensors"))
+    Reader(tmp_path / "other.safetensors").read(question, passages)
+    [other] = [p for p in tmp_path.glob("reader-*.onnx") if p != cached]
+    other.replace(cached)
+    again = Reader().read(question, passages)[0]
+    assert again.text == first.text and again.score == pytest.approx(first.score, abs=1e-3)
 
 
 def test_reader_falls_back_to_pytorch_when_the_cache_cannot_be_written(tmp_path, monkeypatch, caplog):
