@@ -50,6 +50,21 @@ def _checksum(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextlib.contextmanager
+def _quiet(*names: str):
+    """Raise these loggers to ERROR for the block (the exporter logs each graph rewrite at INFO, and warns
+    about optional operator libraries it does not need); the export is checked by its logits instead."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 def export_onnx(model, out: Path) -> None:
     """Write model (a ``BertForQuestionAnswering``) as one self-contained ONNX file with dynamic batch and
     sequence length; written to a temporary name and renamed, so readers never see half a file."""
@@ -74,7 +89,7 @@ def export_onnx(model, out: Path) -> None:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     out.parent.mkdir(parents=True, exist_ok=True)
     with (tempfile.TemporaryDirectory(dir=out.parent) as tmp, contextlib.redirect_stdout(io.StringIO()),
-          warnings.catch_warnings()):
+          warnings.catch_warnings(), _quiet("onnxscript", "onnx_ir", "torch.onnx")):
         warnings.simplefilter("ignore")  # the exporter's notes on axis names and deprecations
         staged = Path(tmp) / out.name
         torch.onnx.export(
