@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys
-from qa.answer_type import expected_type, matches
+from qa.answer_type import NEGATION, expected_type, matches
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
@@ -111,19 +111,16 @@ READER_SIGNALS = ("margin", "top_score", "evidence_similarity", "evidence_overla
 SENTENCE_SIGNALS = ("sentence_score",)
 
 
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)
-
-
 def negation_unmatched(question: str, evidence: str) -> float:
     """1.0 when the question is negated ("Who was not...", "What didn't...") and the evidence sentence
     negates nothing: a negated question asked of a plain statement is a classic unanswerable question
-    (SQuAD 2.0's "negation" kind), which the reader, trained without such questions, does not notice.
+    (SQuAD 2.0's "negation" kind), which the reader notices only weakly.
 
     Example:
         >>> negation_unmatched("Who did not sign the treaty?", "Rossi signed the treaty.")
         1.0
     """
-    return float(bool(_NEGATION.search(question)) and not _NEGATION.search(evidence))
+    return float(bool(NEGATION.search(question)) and not NEGATION.search(evidence))
 
 
 def sigmoid(score: float) -> float:

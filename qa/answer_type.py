@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 NUMBER, DATE, NAME, OTHER = "number", "date", "name", "other"
+NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)  # "didn't", "not"
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|tall|often)|what\s+(?:percentage|"
                               r"number|amount|age))\b", re.I)

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.answer_type import NEGATION
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "squad-train" / "train-v1.1.json.gz"
@@ -99,7 +101,6 @@ _NEGATED = {"is": "isn't", "was": "wasn't", "are": "aren't", "were": "weren't", 
             "do": "don't", "can": "can't", "could": "couldn't", "has": "hasn't", "have": "haven't", "had": "hadn't",
             "will": "won't", "would": "wouldn't", "should": "shouldn't", "must": "mustn't"}
 _AUXILIARY = re.compile(r"\b(?:" + "|".join(_NEGATED) + r")\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)
 
 
 def _sentence_at(context: str, start: int) -> str:
@@ -117,7 +118,7 @@ def contradict(question: str, context: str, answer_start: int, rng: random.Rando
     words = [m for m in re.finditer(r"[A-Za-z]+", question)
              if m.group().lower() in _OPPOSITES and not re.search(rf"\b{_OPPOSITES[m.group().lower()]}\b", lowered)]
     auxiliary = _AUXILIARY.search(question)
-    can_negate = bool(auxiliary) and not _NEGATION.search(question) and not _NEGATION.search(
+    can_negate = bool(auxiliary) and not NEGATION.search(question) and not NEGATION.search(
         _sentence_at(context, answer_start))
     if words and (not can_negate or rng.random() < 0.8):
         word = rng.choice(words)
