@@ -241,3 +241,18 @@ def test_a_third_stage_skips_the_questions_recorded_by_earlier_runs(tmp_path):
         [*common, "--examples", "0", "--skip-questions-of", str(tmp_path / "one"), str(tmp_path / "two")]))
     assert {e.question for e in third} == {p["qas"][0]["question"] for p in paragraphs} - recorded[0] - recorded[1]
     assert not (tmp_path / "one" / "checkpoint.pt").exists()  # --prepare-only trains nothing
+
+
+def test_the_export_cache_keeps_the_three_newest_files(tmp_path):
+    import os
+
+    from qa.reader import _prune
+
+    files = [tmp_path / f"reader-{n}-v1.onnx" for n in range(5)]
+    for n, path in enumerate(files):
+        path.write_bytes(b"x")
+        os.utime(path, (1000 + n, 1000 + n))
+    (tmp_path / "notes.txt").write_text("not an export")
+    _prune(files[0])  # the oldest is the one just used: it stays, with the two newest others
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [files[0].name, files[3].name, files[4].name, "notes.txt"])
