@@ -57,3 +57,10 @@ def similar_keys(key: str, vocabulary: list[str]) -> list[str]:
     limit = 2 if len(key) >= 9 else 1
     matches = process.extract(key, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
     return [other for other, _, _ in matches]
+
+
+def spelled_alike(key: str, others: set[str]) -> bool:
+    """key is one of others, or both have 5+ letters and are one edit apart (Gorbachev / Gorbatschow);
+    short keys match only exactly."""
+    return key in others or (len(key) >= 5 and any(
+        len(other) >= 5 and Levenshtein.distance(key, other, score_cutoff=1) <= 1 for other in others))

@@ -8,11 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
-
 from index.lexical import key_tokens
-from index.names import name_key, similar_keys
+from index.names import name_key, similar_keys, spelled_alike
 from qa.answer_type import NEGATION, expected_type, matches
+from qa.describe import asked_name, describe
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
@@ -139,20 +138,13 @@ def _name_keys(text: str) -> set[str]:
     return set(key_tokens(" ".join(names))) or set(key_tokens(text))
 
 
-def _spelled_alike(key: str, others: set[str]) -> bool:
-    """key is one of others, or both have 5+ letters and are one edit apart (Gorbachev / Gorbatschow);
-    short keys match only exactly."""
-    return key in others or (len(key) >= 5 and any(
-        len(other) >= 5 and Levenshtein.distance(key, other, score_cutoff=1) <= 1 for other in others))
-
-
 def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     """True when sentence names the answer: all of its name keys when it has up to three, else at least
     half; keys of 5+ letters also match one edit away (Gorbachev / Gorbatschow)."""
     if not answer_keys:
         return False
     sentence_keys = set(key_tokens(sentence.text))
-    found = sum(_spelled_alike(key, sentence_keys) for key in answer_keys)
+    found = sum(spelled_alike(key, sentence_keys) for key in answer_keys)
     return found == len(answer_keys) if len(answer_keys) <= 3 else found * 2 >= len(answer_keys)
 
 
@@ -176,7 +168,7 @@ def other_spellings(short: str, quotes: list[str]) -> list[str]:
             if not word[0].isupper() or len(word) < 4 or word.lower() in said:
                 continue
             key = next(iter(key_tokens(word)), "")
-            if key and _spelled_alike(key, keys):
+            if key and spelled_alike(key, keys):
                 found.append(word)
     return list(dict.fromkeys(found))
 
@@ -224,11 +216,14 @@ _BEFORE = re.compile(r"(" + _NAME + r")\s+(?:and|&)\s+(?:the\s+)?(?:[a-z]+\s+){0
 
 
 _ASKS_FOR_NAMES = re.compile(r"^\s*(?:who|whom)\b|\b(?:which|what)\s+(?!does\b|is\b|was\b|has\b)\w+s\b", re.I)
+# "Who is the mayor?", "Who was Anna Rossi's adviser?": one person, asked by a singular noun phrase.
+_ASKS_FOR_ONE = re.compile(r"^\s*[Ww]ho\s+(?:is|was)\s+(?:the|a|an|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*(?:'s|\u2019s))\s")
 
 
 def asks_for_names(question: str) -> bool:
-    """Who/whom questions and "which/what <plural noun>" questions, whose answer may be a list of names."""
-    return bool(_ASKS_FOR_NAMES.search(question))
+    """Who/whom questions and "which/what <plural noun>" questions, whose answer may be a list of names;
+    not "who is/was the <role>", which asks for one."""
+    return bool(_ASKS_FOR_NAMES.search(question)) and not _ASKS_FOR_ONE.search(question)
 
 
 def extend_to_list(text: str, start: int, end: int) -> tuple[int, int]:
@@ -241,6 +236,8 @@ def extend_to_list(text: str, start: int, end: int) -> tuple[int, int]:
         end = match.start(1) + len(match.group(1).rstrip())
     while (match := _BEFORE.search(text, 0, start)) and match.group(1).strip():
         start = match.start(1)
+    if text[start:end].endswith(".") and not text[end:].strip():
+        end -= 1  # the sentence's full stop, not an abbreviation's
     return start, end
 
 
@@ -327,7 +324,11 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     if sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
-    if asks_for_names(question):
+    name = asked_name(question)
+    described = describe(name, evidence.text) if name else None
+    if described is not None:  # "Who is X?": the title the evidence gives X, not the reader's name span
+        local_start, local_end = described.start, described.end
+    elif asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
     citations = [_cite(evidence, best_hit.source)]
@@ -340,7 +341,8 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     spellings = other_spellings(short, [c.quote for c in citations])
     text = _render(short, citations, spellings)
-    other = _alternative(best, evidence, answer_keys, candidates, decision_score(best) - settings.disagreement_gap)
+    other = None if described else _alternative(best, evidence, answer_keys, candidates,
+                                                decision_score(best) - settings.disagreement_gap)
     if other is not None:
         span, hit, sentence = other
         citations.append(_cite(sentence, hit.source))

@@ -30,6 +30,14 @@ def test_list_questions():
     assert asks_for_names("Which countries protested?")
     assert not asks_for_names("Where were they detained?")
     assert not asks_for_names("What does the chemist do?")
+    assert not asks_for_names("Who is the mayor of Lyon?")  # one person, asked by a singular noun
+    assert not asks_for_names("Who was Marie Dubois's lawyer?")
+
+
+def test_a_widened_list_at_the_end_of_a_sentence_leaves_out_the_full_stop():
+    text = "They met the mayor Anna Rossi and his adviser Tom Berg."
+    s, e = extend_to_list(text, text.index("Anna"), text.index(" and"))
+    assert text[s:e] == "Anna Rossi and his adviser Tom Berg"
 
 
 def test_follow_up_questions_borrow_the_previous_answer():

