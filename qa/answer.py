@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
 from qa.answer_type import NEGATION, expected_type, matches
-from qa.describe import asked_name, describe
+from qa.describe import Description, asked_description, asked_name, describe, named_by
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
@@ -291,6 +291,16 @@ def spelled_as_in(question: str, passage: str) -> str:
     return _LETTERS.sub(respell, question)
 
 
+def _named_by(words: str, evidence: Sentence, hit: Hit, hits: list[Hit]) -> tuple[Sentence, Hit, Description] | None:
+    """The sentence (the evidence, else the best-matching retrieved sentence that does), its hit and the
+    name in it that the sentence describes with words (``qa.describe.named_by``)."""
+    others = sorted(((s, h) for h in hits for s in h.sentences if s != evidence), key=lambda c: -c[0].score)
+    for sentence, sentence_hit in [(evidence, hit), *others]:
+        if (found := named_by(words, sentence.text)) is not None:
+            return sentence, sentence_hit, found
+    return None
+
+
 def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings: AnswerSettings) -> Answer:
     """The reader's span, across the top hits, that the answerable model rates most likely right
     (widened to a list of names where the sentence coordinates them), its sentence as evidence, every
@@ -324,10 +334,14 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     if sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
-    name = asked_name(question)
+    name, wanted = asked_name(question), asked_description(question)
     described = describe(name, evidence.text) if name else None
+    named = _named_by(wanted, evidence, best_hit, hits) if wanted else None
     if described is not None:  # "Who is X?": the title the evidence gives X, not the reader's name span
         local_start, local_end = described.start, described.end
+    elif named is not None:  # "Which of them is Swiss?": the name a sentence calls Swiss
+        evidence, best_hit, found = named
+        local_start, local_end = found.start, found.end
     elif asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
@@ -341,7 +355,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     spellings = other_spellings(short, [c.quote for c in citations])
     text = _render(short, citations, spellings)
-    other = None if described else _alternative(best, evidence, answer_keys, candidates,
+    other = None if described or named else _alternative(best, evidence, answer_keys, candidates,
                                                 decision_score(best) - settings.disagreement_gap)
     if other is not None:
         span, hit, sentence = other

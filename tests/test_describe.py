@@ -60,3 +60,35 @@ def test_asked_about_a_name_the_answer_is_what_the_documents_call_it(newsroom, q
     answer = newsroom.ask(question)
     assert answer.answerable and answer.short_answer == expected
     assert "Marie Dubois and the pilot Jean Martin" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [("Which of them is Swiss?", "Swiss"),
+     ("Which of them is a pilot? (Marie Dubois and Jean Martin)", "pilot"),
+     ("Which of the detained chemists was also a US citizen?", "US citizen"),
+     ("Which city is the capital?", None),
+     ("Who was detained in Lyon?", None)],
+)
+def test_questions_that_ask_which_name_fits_a_description(question, words):
+    from qa.describe import asked_description
+
+    assert asked_description(question) == words
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("Swiss", "Jean Martin"), ("pilot", "Jean Martin"), ("chemist", "Marie Dubois"), ("US citizen", None)],
+)
+def test_the_name_a_sentence_describes(words, expected):
+    from qa.describe import named_by
+
+    sentence = "Police in Lyon detained the chemist Marie Dubois and the pilot Jean Martin, who is Swiss."
+    found = named_by(words, sentence)
+    assert (found and found.text) == expected
+
+
+def test_which_of_them_gets_the_one_name_that_fits(newsroom):
+    answer = newsroom.ask("Which of them is a pilot? (Marie Dubois and Jean Martin)")
+    assert answer.answerable and answer.short_answer == "Jean Martin"
+    assert "the pilot Jean Martin" in answer.citations[0].quote
