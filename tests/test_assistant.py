@@ -106,8 +106,11 @@ def test_attribution_is_kept_in_the_answer(assistant):
 def test_opening_an_unchanged_index_loads_no_model_and_warm_up_loads_both(assistant):
     from index import Embedder
     from qa import Assistant, Reader
+    from qa.describe import _pipeline
 
     fresh = Assistant.open(assistant.docs_dir, assistant.index_dir, embedder=Embedder(), reader=Reader())
     assert fresh.embedder._model is None and fresh.reader._model is None  # the chat starts without them
+    _pipeline.cache_clear()
     fresh.warm_up()
     assert fresh.embedder._model is not None and fresh.reader._model is not None
+    assert _pipeline.cache_info().currsize == 1  # and the parser that "Who is X?" questions use
