@@ -147,7 +147,7 @@ def _postmodifier(name: list) -> list:
             end = next((t.i for t in subtree if t.i > child.i and (t.is_punct or t.dep_ == "relcl")), None)
             return _trimmed([t for t in subtree if end is None or t.i < end])
         if child.dep_ == "relcl" and child.text.lower() in ("is", "was"):
-            attr = next((c for c in child.rights if c.dep_ == "attr" and _is_noun(c) or c.dep_ == "acomp"), None)
+            attr = next((c for c in child.rights if (c.dep_ == "attr" and _is_noun(c)) or c.dep_ == "acomp"), None)
             if attr is not None:
                 return _trimmed(list(attr.subtree))
     return []
@@ -162,14 +162,14 @@ def describe(name: str, sentence: str) -> Description | None:
         'chemist'
     """
     keys = {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
-    if not keys:
-        return None
+    if not keys or not any(spelled_alike(k, keys) for k in key_tokens(sentence)):
+        return None  # the name is not there: no need to parse
     doc = _parse(sentence)
     mention = _mention(doc, keys)
     if mention is None:
         return None
     tokens = _premodifier(doc, mention) or _postmodifier(mention)
-    if not tokens or any(t.i in {m.i for m in mention} for t in tokens):
+    if not tokens or {t.i for t in tokens} & {m.i for m in mention}:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return Description(start, end, sentence[start:end])
@@ -184,8 +184,8 @@ def named_by(words: str, sentence: str) -> Description | None:
         'Jean Martin'
     """
     wanted = set(key_tokens(words))
-    if not wanted:
-        return None
+    if not wanted or not wanted <= set(key_tokens(sentence)):
+        return None  # the words are not there: no need to parse
     doc = _parse(sentence)
     for name in _names(doc):
         said = " ".join(t.text for t in _premodifier(doc, name) + _postmodifier(name))
