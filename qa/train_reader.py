@@ -183,9 +183,9 @@ def load_examples(
     sentence cut out, each checked not to contain the answer text; for a ``swap_ratio`` share, the
     question with a name or number swapped for one of the same article that the paragraph lacks
     (:func:`swap_entity`); for a ``contradict_ratio`` share, the question turned against its paragraph
-    (:func:`contradict`); for a ``role_swap_ratio`` share, a name or number swapped for another of the same
-    paragraph (:func:`swap_role`). Each kind draws from its own random stream, so its ratio leaves the
-    other examples unchanged."""
+    (:func:`contradict`); for a ``role_swap_ratio`` share, a named entity swapped for another of the same
+    kind that the paragraph names (:func:`swap_role`). Each kind draws from its own random stream, so its
+    ratio leaves the other examples unchanged."""
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     contradict_rng = random.Random(seed + 2)
@@ -203,33 +203,28 @@ def load_examples(
             for qa in paragraph["qas"]:
                 answer = qa["answers"][0]
                 start, text = answer["answer_start"], answer["text"]
-                examples.append(TrainExample(qa["question"], context, start, text))
-                if swap_ratio and swap_rng.random() < swap_ratio:
-                    swapped = swap_entity(qa["question"], context, pool, swap_rng)
-                    if swapped:
-                        examples.append(TrainExample(swapped, context, -1, ""))
-                if contradict_ratio and contradict_rng.random() < contradict_ratio:
-                    turned = contradict(qa["question"], context, start, contradict_rng)
-                    if turned:
-                        examples.append(TrainExample(turned, context, -1, ""))
-                if role_swap_ratio and role_rng.random() < role_swap_ratio:
-                    swapped = swap_role(qa["question"], context, start, role_rng)
-                    if swapped:
-                        examples.append(TrainExample(swapped, context, -1, ""))
+                question = qa["question"]
+                examples.append(TrainExample(question, context, start, text))
+                rewrites = ((swap_ratio, swap_rng, lambda r: swap_entity(question, context, pool, r)),
+                            (contradict_ratio, contradict_rng, lambda r: contradict(question, context, start, r)),
+                            (role_swap_ratio, role_rng, lambda r: swap_role(question, context, start, r)))
+                for ratio, stream, rewrite in rewrites:  # each an unanswerable copy of the question
+                    if ratio and stream.random() < ratio and (rewritten := rewrite(stream)):
+                        examples.append(TrainExample(rewritten, context, -1, ""))
                 if rng.random() >= negative_ratio:
                     continue
                 negative = None
                 if rng.random() < 0.5:
                     negative = _without_answer_sentence(context, start, start + len(text))
                 else:
-                    question_words = _words(qa["question"])
+                    question_words = _words(question)
                     ranked = sorted(
                         (i for i in range(len(contexts)) if i != index),
                         key=lambda i: -len(question_words & context_words[i]),
                     )
                     negative = contexts[ranked[0]] if ranked else None
                 if negative and text.lower() not in negative.lower():
-                    examples.append(TrainExample(qa["question"], negative, -1, ""))
+                    examples.append(TrainExample(question, negative, -1, ""))
     return examples
 
 
