@@ -153,6 +153,11 @@ class Index:
     def delta_rows(self) -> int:
         return len(self.passages) - self.base_rows
 
+    def head(self, source: str) -> Passage | None:
+        """The first indexed passage of document source (its headline, byline and dateline), or None."""
+        rows = [row for row, p in enumerate(self.passages) if p.source == source and self.alive[row]]
+        return min((self.passages[row] for row in rows), key=lambda p: p.start, default=None)
+
     def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], list[frozenset[str]], np.ndarray]:
         """Document offsets of passage row's sentences, each sentence's name keys (``key_tokens``) and
         their (float16) vectors. Spans and keys are worked out once per passage, on first use."""

@@ -40,7 +40,8 @@ class Answer:
     signals: the inputs of the answerable decision (see ``READER_SIGNALS``; ``sentence_score`` without
         the reader).
     score: the decision's log-odds, a weighted sum of the signals (weights fitted on squad-dev by
-        ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found.
+        ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found, +inf for an author
+        read from an article's byline (``qa.byline``).
     confidence: sigmoid(score), the probability that the answer is right, in [0, 1]; ``answerable`` is
         ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
     other_spellings: names in the cited sentences that spell a name of the short answer another way
@@ -173,7 +174,8 @@ def other_spellings(short: str, quotes: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _render(short: str, citations: list[Citation], spellings: Sequence[str] = ()) -> str:
+def render(short: str, citations: list[Citation], spellings: Sequence[str] = ()) -> str:
+    """An answer's text: the short answer (with its other spellings), then each quote with its [n]."""
     if short and spellings:
         short = f"{short} (also spelled {', '.join(spellings)})"
     lines = [short, ""] if short else []
@@ -202,7 +204,7 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
         return not_found(question, hits, score, signals)
     chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
     citations = [_cite(s, source) for s, source in chosen]
-    return Answer(question, _render("", citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
+    return Answer(question, render("", citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
                   signals)
 
 
@@ -354,7 +356,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         if naming:
             citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
     spellings = other_spellings(short, [c.quote for c in citations])
-    text = _render(short, citations, spellings)
+    text = render(short, citations, spellings)
     other = None if described or named else _alternative(best, evidence, answer_keys, candidates,
                                                 decision_score(best) - settings.disagreement_gap)
     if other is not None:

@@ -12,6 +12,7 @@ from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
+from qa.byline import answer_author, asks_for_author
 from qa.describe import load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
@@ -128,7 +129,13 @@ class Assistant:
         """Answer question from the documents, with citations; ``answerable`` is False when they do not say."""
         question, k = check_question(question), check_k(k)
         with self._lock:
-            retriever = self._retriever
+            retriever, index = self._retriever, self.index
         depth = max(k, self.answering.read_depth, self.answering.corroboration_depth)
-        answer = compose_answer(question, retriever.retrieve(question, depth), self.reader, self.answering)
+        topic = asks_for_author(question)
+        answer = None
+        if topic is not None:  # "Who wrote the article about ...?": the byline of the article about it
+            topic_hits = retriever.retrieve(topic or question, k)
+            answer = answer_author(question, topic, topic_hits, index.head, len(index.documents), self.answering)
+        if answer is None:
+            answer = compose_answer(question, retriever.retrieve(question, depth), self.reader, self.answering)
         return replace(answer, hits=answer.hits[:k])

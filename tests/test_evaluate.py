@@ -130,6 +130,8 @@ def test_answerability_fit_recovers_a_known_logistic_model():
     w, t = capped["weights"], capped["threshold"]
     refused = np.mean([1 / (1 + np.exp(-(w[0] * m + w[1] * o + w[2]))) < t for m, o in zip(margin, overlap)])
     assert t < fitted["threshold"] and refused <= 0.1 + 1 / len(rows)
+    bylines = [_row(signals={}, score=float("inf")) for _ in range(500)]  # answered by rule, not by the model
+    assert fit_answerability(rows + bylines, max_false_refusal=1.0)["accuracy"] == fitted["accuracy"]
 
 
 def test_confidence_is_a_probability(assistant):
