@@ -507,8 +507,8 @@ def open_index(
     Two processes opening the same index_dir wait for each other (a file lock), so neither sees a
     half-written index.
     """
+    loaded = load_folder(docs_dir)  # first, so that a missing or empty folder leaves no index folder behind
     folder = Path(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".lock")):
-        return refresh_index(load_folder(docs_dir), folder, embedder, chunking, progress, vector_index, tiering,
-                             previous)
+        return refresh_index(loaded, folder, embedder, chunking, progress, vector_index, tiering, previous)

@@ -102,12 +102,14 @@ def test_uploads_over_the_size_limit_or_of_other_types_are_refused(assistant, tm
 
 
 def test_binding_everywhere_without_auth_warns(tmp_path):
-    env = dict(os.environ, DOCQA_AUTH="")
-    result = subprocess.run([sys.executable, "-m", "ui", "--docs", str(tmp_path), "--host", "0.0.0.0"],
+    (tmp_path / "docs").mkdir()
+    env = dict(os.environ, DOCQA_AUTH="", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-m", "ui", "--docs", str(tmp_path / "docs"), "--host", "0.0.0.0"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 2  # the empty folder stops it before it serves anything
     assert "without authentication" in result.stderr
     assert "no readable .txt or .md documents" in result.stderr
+    assert not (tmp_path / "cache" / "docqa").exists() or not any((tmp_path / "cache" / "docqa").iterdir())
 
 
 def test_uploading_a_new_version_archives_the_old_one_and_removals_never_overwrite(tmp_path, embedder):
