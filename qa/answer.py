@@ -40,8 +40,8 @@ class Answer:
     signals: the inputs of the answerable decision (see ``READER_SIGNALS``; ``sentence_score`` without
         the reader).
     score: the decision's log-odds, a weighted sum of the signals (weights fitted on squad-dev by
-        ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found, +inf for an author
-        read from an article's byline (``qa.byline``).
+        ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found, +inf for an answer
+        read from an article's byline or dateline (``qa.article``).
     confidence: sigmoid(score), the probability that the answer is right, in [0, 1]; ``answerable`` is
         ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
     other_spellings: names in the cited sentences that spell a name of the short answer another way

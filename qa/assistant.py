@@ -12,7 +12,7 @@ from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
-from qa.byline import answer_author, asks_for_author
+from qa.article import answer_from_head, article_question
 from qa.describe import load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
@@ -131,11 +131,10 @@ class Assistant:
         with self._lock:
             retriever, index = self._retriever, self.index
         depth = max(k, self.answering.read_depth, self.answering.corroboration_depth)
-        topic = asks_for_author(question)
-        answer = None
-        if topic is not None:  # "Who wrote the article about ...?": the byline of the article about it
-            topic_hits = retriever.retrieve(topic or question, k)
-            answer = answer_author(question, topic, topic_hits, index.head, len(index.documents), self.answering)
+        asked, answer = article_question(question), None
+        if asked is not None:  # "Who wrote the article about ...?": the byline of the article about it
+            topic_hits = retriever.retrieve(asked.topic or question, k)
+            answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
         if answer is None:
             answer = compose_answer(question, retriever.retrieve(question, depth), self.reader, self.answering)
         return replace(answer, hits=answer.hits[:k])

@@ -272,7 +272,7 @@ def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float 
     (questions in file order, ``folds`` folds): what to expect on new questions.
     The result's ``weights`` and ``threshold`` are ``AnswerSettings.answerability`` / ``answer_threshold``
     (or the ``sentence_`` ones for a run without the reader)."""
-    rows = [r for r in rows if r.score != float("inf")]  # answered by rule (a byline), not by the decision
+    rows = [r for r in rows if r.score != float("inf")]  # answered from a byline or dateline, not by the decision
     with_signals = [r for r in rows if r.signals]
     names = sorted({tuple(r.signals) for r in with_signals}, key=len)
     if not with_signals or len(names) != 1:

@@ -1,24 +1,31 @@
-"""Author questions answered from an article's byline (qa/byline.py), on invented articles and on the seeds."""
+"""Questions about an article (who wrote it, when it appeared) answered from its byline and dateline
+(qa/article.py), on invented articles and on the seeds."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.byline import HEAD_LINES, asks_for_author, find_byline
+from qa.article import AUTHOR, DATE, HEAD_LINES, ArticleQuestion, article_question, find_byline, find_dateline
 
 
-@pytest.mark.parametrize(("question", "topic"), [
-    ("Who wrote the article about the dock strike?", "the dock strike"),
-    ("who is the author of this story?", ""),
-    ("Who was the author of the report on flooding in Lyon", "flooding in Lyon"),
-    ("What is the name of the writer of the article about the strike?", "the strike"),
-    ("Who wrote this article? (Marie Dubois and Jean Martin)", "(Marie Dubois and Jean Martin)"),
-    ("Who wrote Hamlet?", None),
-    ("Who wrote the letter to the mayor?", None),
-    ("Who was arrested after the article appeared?", None),
+@pytest.mark.parametrize(("question", "asks", "topic"), [
+    ("Who wrote the article about the dock strike?", AUTHOR, "the dock strike"),
+    ("who is the author of this story?", AUTHOR, ""),
+    ("Who was the author of the report on flooding in Lyon", AUTHOR, "flooding in Lyon"),
+    ("What is the name of the writer of the article about the strike?", AUTHOR, "the strike"),
+    ("Who wrote this article? (Marie Dubois and Jean Martin)", AUTHOR, "(Marie Dubois and Jean Martin)"),
+    ("When was the article about the dock strike published?", DATE, "the dock strike"),
+    ("On what date was the story on the floods first published?", DATE, "the floods"),
+    ("When did the report about the strike appear?", DATE, "the strike"),
+    ("What is the publication date of this article?", DATE, ""),
+    ("Who wrote Hamlet?", None, None),
+    ("Who wrote the letter to the mayor?", None, None),
+    ("Who was arrested after the article appeared?", None, None),
+    ("When was the strike published in the article?", None, None),
 ])
-def test_questions_that_ask_who_wrote_an_article(question, topic):
-    assert asks_for_author(question) == topic
+def test_questions_about_an_article(question, asks, topic):
+    expected = ArticleQuestion(asks, topic) if asks else None
+    assert article_question(question) == expected
 
 
 @pytest.mark.parametrize(("head", "names", "line"), [
@@ -31,7 +38,7 @@ def test_questions_that_ask_who_wrote_an_article(question, topic):
 ])
 def test_a_byline_line_names_the_authors(head, names, line):
     byline = find_byline(head)
-    assert byline is not None
+    assert byline is not None and byline.value == names
     assert head[byline.start : byline.end] == names
     assert head[byline.line_start : byline.line_end] == line
 
@@ -47,13 +54,40 @@ def test_lines_that_are_not_bylines(head):
     assert find_byline(head) is None
 
 
+@pytest.mark.parametrize(("head", "date", "line"), [
+    ("Strike ends\nby Marie Dubois\nMonday, Apr 19, 2021 - 04:15 AM\n", "Apr 19, 2021",
+     "Monday, Apr 19, 2021 - 04:15 AM"),
+    ("27 April 2024, Saturday, 8:02\nSupport\n", "27 April 2024", "27 April 2024, Saturday, 8:02"),
+    (" date 2023-06-02 Police in Lyon detained two men on Thursday, June 1, after a raid on a flat near the port "
+     "that had been watched for weeks.", "2023-06-02", "date 2023-06-02"),  # the date opens a paragraph
+    ("Strike ends\nPublished: 3.3.2025\n", "3.3.2025", "Published: 3.3.2025"),
+    ("DOCK STRIKE ENDS\n\nLYON, March 3 - Dock workers ended their strike.", "March 3",
+     "LYON, March 3 - Dock workers ended their strike."),
+])
+def test_a_dateline_gives_the_date(head, date, line):
+    dateline = find_dateline(head)
+    assert dateline is not None and dateline.value == date
+    assert head[dateline.start : dateline.end] == date
+    assert head[dateline.line_start : dateline.line_end] == line
+
+
+@pytest.mark.parametrize("head", [
+    "Strike ends\nDock workers ended their strike on 3 March 2025.",  # a date inside a sentence
+    "Strike ends\nLyon, March 3 - dock workers",  # a city in capitals makes a wire dateline
+    "Strike ends\n" + "\n" * HEAD_LINES + "3 March 2025",
+    "Strike ends\nBy Marie Dubois",
+])
+def test_lines_that_are_not_datelines(head):
+    assert find_dateline(head) is None
+
+
 @pytest.fixture(scope="module")
 def newsdesk(tmp_path_factory, embedder, reader):
     from qa import Assistant
 
     docs = tmp_path_factory.mktemp("newsdesk")
     (docs / "strike.txt").write_text(
-        "Dock strike ends in Lyon\n\nBy Marie Dubois\nMonday, 3 March\n\n"
+        "Dock strike ends in Lyon\n\nBy Marie Dubois\nMonday, 3 March 2025\n\n"
         "Dock workers in Lyon ended their strike on Monday after the port authority agreed to raise wages by "
         "four percent. The strike had closed the port for eleven days.", encoding="utf-8")
     (docs / "flood.txt").write_text(
@@ -62,7 +96,7 @@ def newsdesk(tmp_path_factory, embedder, reader):
     return Assistant.open(docs, tmp_path_factory.mktemp("newsdesk-index"), embedder=embedder, reader=reader)
 
 
-def test_the_author_of_an_article_is_its_byline(newsdesk):
+def test_the_author_and_date_of_an_article_are_its_byline_and_dateline(newsdesk):
     answer = newsdesk.ask("Who wrote the article about the dock strike in Lyon?")
     assert answer.answerable and answer.short_answer == "Marie Dubois" and answer.confidence == 1.0
     (citation,) = answer.citations
@@ -70,16 +104,19 @@ def test_the_author_of_an_article_is_its_byline(newsdesk):
     assert citation.source == "strike.txt" and citation.quote == document[citation.start : citation.end]
     assert citation.quote == "By Marie Dubois"
     assert answer.text.startswith("Marie Dubois\n")
+    dated = newsdesk.ask("When was the article about the dock strike in Lyon published?")
+    assert dated.short_answer == "3 March 2025" and dated.citations[0].quote == "Monday, 3 March 2025"
 
 
 @pytest.mark.parametrize("question", [
     "Who wrote the article about the floods in the old town?",  # an article without a byline
     "Who wrote the article about the election in Oslo?",  # no article about that
     "Who wrote the article?",  # which one, of two?
+    "When was the article about the floods in the old town published?",
 ])
-def test_no_byline_no_author(newsdesk, question):
+def test_no_byline_or_dateline_no_answer_from_it(newsdesk, question):
     answer = newsdesk.ask(question)
-    assert "Marie Dubois" not in answer.text
+    assert "Marie Dubois" not in answer.text and "2025" not in answer.text
     assert answer.confidence < 1.0
 
 
@@ -99,3 +136,6 @@ def test_who_wrote_a_seed_article(assistant, seed_texts):
     assert answer.answerable and answer.short_answer == "Tyler Durden"
     (citation,) = answer.citations
     assert seed_texts[citation.source][citation.start : citation.end] == citation.quote == "by Tyler Durden"
+    dated = assistant.ask("When was the article about the leak in Lukashenka's entourage published?")
+    assert dated.short_answer == "27 April 2024"
+    assert seed_texts[dated.citations[0].source].startswith(dated.citations[0].quote)
