@@ -28,57 +28,45 @@ def test_questions_about_an_article(question, asks, topic):
     assert article_question(question) == expected
 
 
-@pytest.mark.parametrize(("head", "names", "line"), [
-    ("Strike ends\n\nMarie Dubois's Photo\nby Marie Dubois\nMonday, Apr 19", "Marie Dubois", "by Marie Dubois"),
-    ("Strike ends\n  By JEAN MARTIN and Anna van Rossi | Reuters  \nLyon", "JEAN MARTIN and Anna van Rossi",
+@pytest.mark.parametrize(("find", "head", "value", "line"), [
+    (find_byline, "Strike ends\n\nMarie Dubois's Photo\nby Marie Dubois\nMonday, Apr 19", "Marie Dubois",
+     "by Marie Dubois"),
+    (find_byline, "Strike ends\n  By JEAN MARTIN and Anna van Rossi | Reuters  \nLyon",
+     "JEAN MARTIN and Anna van Rossi",
      "By JEAN MARTIN and Anna van Rossi | Reuters"),
-    ("Strike ends\nWritten by Anna Rossi, Tom Berg & Marie Dubois\n", "Anna Rossi, Tom Berg & Marie Dubois",
+    (find_byline, "Strike ends\nWritten by Anna Rossi, Tom Berg & Marie Dubois\n",
+     "Anna Rossi, Tom Berg & Marie Dubois",
      "Written by Anna Rossi, Tom Berg & Marie Dubois"),
-    ("Strike ends\nAuthor: Tom Berg\n", "Tom Berg", "Author: Tom Berg"),
-])
-def test_a_byline_line_names_the_authors(head, names, line):
-    byline = find_byline(head)
-    assert byline is not None and byline.value == names
-    assert head[byline.start : byline.end] == names
-    assert head[byline.line_start : byline.line_end] == line
-
-
-@pytest.mark.parametrize("head", [
-    "Strike ends\nBy Monday, the strike had ended.",  # a sentence that starts with "By"
-    "Strike ends\nBy the time the police came, the crowd had gone.",
-    "Strike ends\nby\nMarie Dubois",
-    "Strike ends\n" + "\n" * HEAD_LINES + "By Marie Dubois",  # below the head of the article
-    "Strike ends\nBy " + " and ".join(["Marie Dubois"] * 12),  # a line too long to be a byline
-])
-def test_lines_that_are_not_bylines(head):
-    assert find_byline(head) is None
-
-
-@pytest.mark.parametrize(("head", "date", "line"), [
-    ("Strike ends\nby Marie Dubois\nMonday, Apr 19, 2021 - 04:15 AM\n", "Apr 19, 2021",
+    (find_byline, "Strike ends\nAuthor: Tom Berg\n", "Tom Berg", "Author: Tom Berg"),
+    (find_dateline, "Strike ends\nby Marie Dubois\nMonday, Apr 19, 2021 - 04:15 AM\n", "Apr 19, 2021",
      "Monday, Apr 19, 2021 - 04:15 AM"),
-    ("27 April 2024, Saturday, 8:02\nSupport\n", "27 April 2024", "27 April 2024, Saturday, 8:02"),
-    (" date 2023-06-02 Police in Lyon detained two men on Thursday, June 1, after a raid on a flat near the port "
-     "that had been watched for weeks.", "2023-06-02", "date 2023-06-02"),  # the date opens a paragraph
-    ("Strike ends\nPublished: 3.3.2025\n", "3.3.2025", "Published: 3.3.2025"),
-    ("DOCK STRIKE ENDS\n\nLYON, March 3 - Dock workers ended their strike.", "March 3",
+    (find_dateline, "27 April 2024, Saturday, 8:02\nSupport\n", "27 April 2024", "27 April 2024, Saturday, 8:02"),
+    (find_dateline, " date 2023-06-02 Police in Lyon detained two men on Thursday, June 1, after a raid on a flat "
+     "near the port that had been watched for weeks.", "2023-06-02", "date 2023-06-02"),  # the date opens a paragraph
+    (find_dateline, "Strike ends\nPublished: 3.3.2025\n", "3.3.2025", "Published: 3.3.2025"),
+    (find_dateline, "DOCK STRIKE ENDS\n\nLYON, March 3 - Dock workers ended their strike.", "March 3",
      "LYON, March 3 - Dock workers ended their strike."),
 ])
-def test_a_dateline_gives_the_date(head, date, line):
-    dateline = find_dateline(head)
-    assert dateline is not None and dateline.value == date
-    assert head[dateline.start : dateline.end] == date
-    assert head[dateline.line_start : dateline.line_end] == line
+def test_a_byline_names_the_authors_and_a_dateline_gives_the_date(find, head, value, line):
+    found = find(head)
+    assert found is not None and found.value == value
+    assert head[found.start : found.end] == value
+    assert head[found.line_start : found.line_end] == line
 
 
-@pytest.mark.parametrize("head", [
-    "Strike ends\nDock workers ended their strike on 3 March 2025.",  # a date inside a sentence
-    "Strike ends\nLyon, March 3 - dock workers",  # a city in capitals makes a wire dateline
-    "Strike ends\n" + "\n" * HEAD_LINES + "3 March 2025",
-    "Strike ends\nBy Marie Dubois",
+@pytest.mark.parametrize(("find", "head"), [
+    (find_byline, "Strike ends\nBy Monday, the strike had ended."),  # a sentence that starts with "By"
+    (find_byline, "Strike ends\nBy the time the police came, the crowd had gone."),
+    (find_byline, "Strike ends\nby\nMarie Dubois"),
+    (find_byline, "Strike ends\n" + "\n" * HEAD_LINES + "By Marie Dubois"),  # below the head of the article
+    (find_byline, "Strike ends\nBy " + " and ".join(["Marie Dubois"] * 12)),  # too long a line for a byline
+    (find_dateline, "Strike ends\nDock workers ended their strike on 3 March 2025."),  # a date inside a sentence
+    (find_dateline, "Strike ends\nLyon, March 3 - dock workers"),  # a wire dateline's city is in capitals
+    (find_dateline, "Strike ends\n" + "\n" * HEAD_LINES + "3 March 2025"),
+    (find_dateline, "Strike ends\nBy Marie Dubois"),
 ])
-def test_lines_that_are_not_datelines(head):
-    assert find_dateline(head) is None
+def test_lines_that_are_neither(find, head):
+    assert find(head) is None
 
 
 @pytest.fixture(scope="module")
