@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index import Passage
-from qa.answer import Answer, AnswerSettings, Citation, render
+from qa.answer import Answer, AnswerSettings, Citation, not_found, render
 from qa.retrieve import Hit
 
 AUTHOR, DATE = "author", "date"
@@ -23,7 +23,8 @@ TOPIC_COVERAGE = 0.5  # "the article about the census" is not one that only shar
 HEAD_LINES = 15  # bylines and datelines sit among the first lines: headline, standfirst, author, date
 MAX_LINE = 100
 
-_ARTICLE = (r"(?:the|this|that|an?)\s+(?:article|story|report|piece|post|column|text|news\s+item|op-ed|editorial"
+# Not "report": news reports on reports ("the report, written by the UN panel"), so the reader answers those.
+_ARTICLE = (r"(?:the|this|that|an?)\s+(?:article|story|piece|post|column|news\s+item|op-ed|editorial"
             r"|feature|blog\s+post)\b(?:\s+(?:about|on|regarding|concerning|covering|describing|that\s+"
             r"(?:describes|reports|covers)))?(?P<topic>[^?]*?)")
 _END = r"\s*\??\s*(?P<context>\([^)]*\))?\s*$"  # a chat follow-up's bracketed context (qa.followup)
@@ -145,19 +146,17 @@ def answer_from_head(asked: ArticleQuestion, question: str, topic_hits: list[Hit
     question without a topic, for the whole question). It is taken when that hit is about the topic (a
     sentence at least ``settings.min_similarity`` similar to it that holds ``TOPIC_COVERAGE`` of its
     words), or when the corpus has a single document.
-    The confidence is 1.0: no model weighs a byline or a dateline, it is there or not.
-    None without one, or without a matching article: the caller then asks the reader (a report's author
-    may be named in its text: "the report, written by the UN panel").
+    The confidence is 1.0: no model weighs a byline or a dateline, it is there or not; an article without
+    one is ``NOT_FOUND`` (its text may name other authors and dates, those of what it reports). None
+    without a matching article: the caller then asks the reader.
     """
     top = topic_hits[0] if topic_hits else None
     if top is None or not (documents == 1 or (asked.topic and _about(top, settings))):
         return None
     head = head_of(top.source)
-    if head is None:
-        return None
-    found = (find_byline if asked.asks == AUTHOR else find_dateline)(head.text)
-    if found is None:
-        return None
+    found = (find_byline if asked.asks == AUTHOR else find_dateline)(head.text) if head is not None else None
+    if head is None or found is None:
+        return not_found(question, topic_hits)
     citation = Citation(head.source, head.start + found.line_start, head.start + found.line_end,
                         head.text[found.line_start : found.line_end])
     return Answer(question, render(found.value, [citation]), True, (citation,), tuple(topic_hits), found.value,

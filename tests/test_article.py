@@ -11,12 +11,13 @@ from qa.article import AUTHOR, DATE, HEAD_LINES, ArticleQuestion, article_questi
 @pytest.mark.parametrize(("question", "asks", "topic"), [
     ("Who wrote the article about the dock strike?", AUTHOR, "the dock strike"),
     ("who is the author of this story?", AUTHOR, ""),
-    ("Who was the author of the report on flooding in Lyon", AUTHOR, "flooding in Lyon"),
+    ("Who was the author of the story on flooding in Lyon", AUTHOR, "flooding in Lyon"),
+    ("Who wrote the report on flooding in Lyon?", None, None),  # a report that the news reports on
     ("What is the name of the writer of the article about the strike?", AUTHOR, "the strike"),
     ("Who wrote this article? (Marie Dubois and Jean Martin)", AUTHOR, "(Marie Dubois and Jean Martin)"),
     ("When was the article about the dock strike published?", DATE, "the dock strike"),
     ("On what date was the story on the floods first published?", DATE, "the floods"),
-    ("When did the report about the strike appear?", DATE, "the strike"),
+    ("When did the story about the strike appear?", DATE, "the strike"),
     ("What is the publication date of this article?", DATE, ""),
     ("Who wrote Hamlet?", None, None),
     ("Who wrote the letter to the mayor?", None, None),
@@ -79,8 +80,8 @@ def newsdesk(tmp_path_factory, embedder, reader):
         "Dock workers in Lyon ended their strike on Monday after the port authority agreed to raise wages by "
         "four percent. The strike had closed the port for eleven days.", encoding="utf-8")
     (docs / "flood.txt").write_text(
-        "Floods in the old town\n\nHeavy rain flooded the old town of Lyon in March. The river rose by two metres "
-        "overnight and the mayor opened three shelters.", encoding="utf-8")
+        "Floods in the old town\n\nHeavy rain flooded the old town of Lyon on 9 March 2025. The river rose by two "
+        "metres overnight, and Mayor Anna Rossi opened three shelters.", encoding="utf-8")
     return Assistant.open(docs, tmp_path_factory.mktemp("newsdesk-index"), embedder=embedder, reader=reader)
 
 
@@ -97,15 +98,21 @@ def test_the_author_and_date_of_an_article_are_its_byline_and_dateline(newsdesk)
 
 
 @pytest.mark.parametrize("question", [
-    "Who wrote the article about the floods in the old town?",  # an article without a byline
-    "Who wrote the article about the election in Oslo?",  # no article about that
-    "Who wrote the article?",  # which one, of two?
+    "Who wrote the article about the floods in the old town?",
     "When was the article about the floods in the old town published?",
 ])
-def test_no_byline_or_dateline_no_answer_from_it(newsdesk, question):
+def test_an_article_without_byline_or_dateline_does_not_say(newsdesk, question):
+    answer = newsdesk.ask(question)  # not the mayor it quotes, nor the date of the flood
+    assert not answer.answerable and answer.hits[0].source == "flood.txt"
+
+
+@pytest.mark.parametrize("question", [
+    "Who wrote the article about the election in Oslo?",  # no article about that
+    "Who wrote the article?",  # which one, of two?
+])
+def test_no_article_no_byline(newsdesk, question):
     answer = newsdesk.ask(question)
-    assert "Marie Dubois" not in answer.text and "2025" not in answer.text
-    assert answer.confidence < 1.0
+    assert "Marie Dubois" not in answer.text and answer.confidence < 1.0
 
 
 def test_a_single_article_needs_no_topic(tmp_path, embedder, reader):
