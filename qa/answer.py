@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
@@ -41,7 +41,7 @@ class Answer:
         the reader).
     score: the decision's log-odds, a weighted sum of the signals (weights fitted on squad-dev by
         ``python -m qa eval``, see ``AnswerSettings``); -inf when nothing was found, +inf for an answer
-        read from an article's byline or dateline (``qa.article``).
+        read from an article's byline or dateline (``qa.article``); None for both in ``as_dict``.
     confidence: sigmoid(score), the probability that the answer is right, in [0, 1]; ``answerable`` is
         ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
     other_spellings: names in the cited sentences that spell a name of the short answer another way
@@ -63,6 +63,27 @@ class Answer:
     def short(self) -> str:
         """The short answer alone (same as ``short_answer``)."""
         return self.short_answer
+
+    def as_dict(self) -> dict:
+        """The answer as JSON-ready data (``asdict``, with an infinite ``score`` as None)."""
+        return json_ready(asdict(self))
+
+
+def json_ready(data: object) -> object:
+    """data with every infinite or NaN float replaced by None: ``Infinity`` is not JSON, and jq or a
+    browser's ``JSON.parse`` reject it.
+
+    Example:
+        >>> json_ready({"score": float("-inf"), "rows": [1.5]})
+        {'score': None, 'rows': [1.5]}
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: json_ready(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_ready(value) for value in data]
+    return data
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    from qa.answer import json_ready
+
+    print(json.dumps(json_ready(data), indent=2, ensure_ascii=False, allow_nan=False))
 
 
 def _open(args: argparse.Namespace):
@@ -109,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "ask":
         answer = _open(args).ask(args.question, k=args.k)
         if args.json:
-            _print_json(asdict(answer))
+            _print_json(answer.as_dict())
         else:
             print(answer.text)
             print(f"\nConfidence: {answer.confidence:.0%}")

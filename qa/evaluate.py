@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer import Answer
+from qa.answer import Answer, json_ready
 from qa.assistant import Assistant
 
 
@@ -392,7 +392,8 @@ def write_report(report: dict, out: Path) -> None:
     """report.json, report.md and the PNG plots into out."""
     out.mkdir(parents=True, exist_ok=True)
     plots = _plots(report, out)
-    (out / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(json_ready(report), indent=1, ensure_ascii=False, allow_nan=False)  # -inf scores: null
+    (out / "report.json").write_text(text, encoding="utf-8")
     (out / "report.md").write_text(_markdown(report, plots), encoding="utf-8")
 
 

@@ -22,6 +22,18 @@ def test_ask_json_matches_the_api(assistant):
     ]
 
 
+def _strict(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def test_ask_json_is_strict_json_even_for_an_infinite_score(assistant):
+    question = "Who wrote the article about the thwarted coup attempt against Lukashenko?"
+    assert assistant.ask(question).score == float("inf")  # read from the byline, not weighed
+    result = _cli("ask", question, "--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir), "--json")
+    data = json.loads(result.stdout, parse_constant=_strict)
+    assert data["score"] is None and data["confidence"] == 1.0
+
+
 def test_search_json_and_text(assistant):
     args = ("--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir))
     result = _cli("search", "Who was arrested in Moscow?", "-k", "3", *args, "--json")

@@ -42,6 +42,10 @@ def test_squad_normalisation_and_f1():
     assert token_f1("", "x") == 0.0
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
 def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     report = evaluate_file(SEEDS_QA, assistant, tmp_path / "report", k=5)
     s = report["summary"]
@@ -55,6 +59,8 @@ def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     assert s["citation_precision_source"] >= 0.85
     for name in ("report.json", "report.md", "recall_at_k.png", "latency.png", "confidence.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0
+    strict = json.loads((tmp_path / "report" / "report.json").read_text(), parse_constant=_not_json)
+    assert None in {row["score"] for row in strict["rows"]}  # the byline rows' +inf, written as null
     assert "## Worst failures" in (tmp_path / "report" / "report.md").read_text()
     worse = json.loads(json.dumps(report))
     worse["rows"][0]["f1"], worse["rows"][0]["contains_any"] = 1.0, True

@@ -30,6 +30,12 @@ def test_api_ask_matches_python(app_url, assistant):
     assert [c["quote"] for c in result["citations"]] == [c.quote for c in expected.citations]
 
 
+def test_api_answer_read_from_a_byline(app_url):
+    result = Client(app_url, verbose=False).predict(
+        "Who wrote the article about the thwarted coup attempt against Lukashenko?", 5, api_name="/ask")
+    assert result["short_answer"] == "Tyler Durden" and result["score"] is None and result["confidence"] == 1.0
+
+
 def test_api_retrieve_and_errors(app_url):
     client = Client(app_url, verbose=False)
     hits = client.predict("Who was arrested in Moscow?", 2, api_name="/retrieve")

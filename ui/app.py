@@ -115,7 +115,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def ask(question: str, k: int = 5) -> dict:
         """Answer a question from the documents; the JSON of ``qa.Answer``."""
         try:
-            return asdict(assistant.ask(question, k=int(k)))
+            return assistant.ask(question, k=int(k)).as_dict()
         except InvalidQuestionError as error:
             raise gr.Error(str(error)) from None
 
