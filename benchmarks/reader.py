@@ -1,10 +1,12 @@
 """Reader benchmark: SQuAD-style reading of the gold paragraph on squad-dev, and reading latency.
 
-Run: ``python -m benchmarks.reader [--weights FILE ...] [--curve WORK_DIR]``. For each weights file it
-reports HasAns EM/F1 (the best span, ignoring the null score), the ROC AUC with which the null-score
-margin separates answerable from unanswerable questions, and ms to read 3 passages (``--backend torch``
-measures PyTorch instead of ONNX Runtime). ``--curve`` also
-scores every snapshot of a training run and draws loss and dev F1 to a PNG.
+Run: ``python -m benchmarks.reader [--weights FILE ...] [--curve WORK_DIR] [--length-penalty X ...]
+[--heldout N --seen WORK_DIR ...]``. For each weights file (and span-length penalty) it reports HasAns
+EM/F1 (the best span, ignoring the null score), the ROC AUC with which the null-score margin separates
+answerable from unanswerable questions, and ms to read 3 passages (``--backend torch`` measures PyTorch
+instead of ONNX Runtime). ``--curve`` also scores every snapshot of a training run and draws loss and dev
+F1 to a PNG. ``--heldout N`` reads N SQuAD 1.1 train questions that the ``--seen`` training runs never
+saw instead of squad-dev: where decoding settings are chosen, so that squad-dev stays a test.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.evaluate import normalize, token_f1
-from qa.reader import SHIPPED_WEIGHTS, PassageRef, Reader
+from qa.reader import LENGTH_PENALTY, SHIPPED_WEIGHTS, PassageRef, Reader
 
 SQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "squad-dev"
 
@@ -28,27 +30,49 @@ def roc_auc(positive: list[float], negative: list[float]) -> float:
     return float(((pos > neg).sum() + 0.5 * (pos == neg).sum()) / (pos.size * neg.size))
 
 
-def score_reader(reader: Reader, squad: Path = SQUAD, limit: int = 0) -> dict:
+def squad_dev_rows(squad: Path = SQUAD, limit: int = 0) -> list[dict]:
+    """squad-dev's questions, each with its gold paragraph's text."""
     rows = [json.loads(line) for line in (squad / "questions.jsonl").read_text().splitlines() if line.strip()]
-    rows = rows[: limit or None]
     texts: dict[str, str] = {}
+    for row in rows[: limit or None]:
+        if row["source"] not in texts:
+            texts[row["source"]] = (squad / "docs" / row["source"]).read_text(encoding="utf-8")
+        row["paragraph"] = texts[row["source"]][row["start"] : row["end"]]
+    return rows[: limit or None]
+
+
+def heldout_rows(seen: list[Path], n: int, seed: int = 7) -> list[dict]:
+    """n SQuAD 1.1 train questions (a seeded sample) that no training run in seen trained on (each work
+    dir's questions.txt): for tuning the reader's decoding away from squad-dev."""
+    import gzip
+    import random
+
+    trained = {q for work_dir in seen for q in (work_dir / "questions.txt").read_text(encoding="utf-8").splitlines()}
+    with gzip.open(SQUAD.parent / "squad-train" / "train-v1.1.json.gz", "rt", encoding="utf-8") as handle:
+        articles = json.load(handle)["data"]
+    rows = [{"question": q["question"], "paragraph": p["context"], "answers": [a["text"] for a in q["answers"]],
+             "answerable": True, "source": "squad-train", "start": 0}
+            for article in articles for p in article["paragraphs"] for q in p["qas"]
+            if " ".join(q["question"].split()) not in trained]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def score_reader(reader: Reader, rows: list[dict]) -> dict:
+    """HasAns EM/F1 of the best span in each row's paragraph, and the null-margin ROC AUC."""
     ems, f1s, margins_has, margins_no = [], [], [], []
-    for batch_start in range(0, len(rows), 32):
-        batch = rows[batch_start : batch_start + 32]
-        for row in batch:
-            if row["source"] not in texts:
-                texts[row["source"]] = (squad / "docs" / row["source"]).read_text(encoding="utf-8")
-            paragraph = texts[row["source"]][row["start"] : row["end"]]
-            span = reader.read(row["question"], [PassageRef(row["source"], row["start"], paragraph)])[0]
-            if row["answerable"]:
-                predicted = span.text if span else ""
-                ems.append(max(float(normalize(predicted) == normalize(a)) for a in row["answers"]))
-                f1s.append(max(token_f1(predicted, a) for a in row["answers"]))
-                margins_has.append(span.margin if span else -1e9)
-            else:
-                margins_no.append(span.margin if span else -1e9)
+    for row in rows:
+        span = reader.read(row["question"], [PassageRef(row["source"], row["start"], row["paragraph"])])[0]
+        if row["answerable"]:
+            predicted = span.text if span else ""
+            ems.append(max(float(normalize(predicted) == normalize(a)) for a in row["answers"]))
+            f1s.append(max(token_f1(predicted, a) for a in row["answers"]))
+            margins_has.append(span.margin if span else -1e9)
+        else:
+            margins_no.append(span.margin if span else -1e9)
     return {"has_ans_em": 100 * float(np.mean(ems)), "has_ans_f1": 100 * float(np.mean(f1s)),
-            "null_auc": roc_auc(margins_has, margins_no), "answerable": len(ems), "unanswerable": len(margins_no)}
+            "null_auc": roc_auc(margins_has, margins_no) if margins_no else float("nan"),
+            "answerable": len(ems), "unanswerable": len(margins_no)}
 
 
 def read_latency(reader: Reader, repeats: int = 20) -> float:
@@ -114,7 +138,14 @@ def main() -> None:
     parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx",
                         help="how to run the reader (--curve snapshots always use torch: no export per snapshot)")
     parser.add_argument("--plot", type=Path, default=Path("qa/models/reader_training.png"))
+    parser.add_argument("--length-penalty", type=float, nargs="+", default=[LENGTH_PENALTY],
+                        help="score each span-length penalty (Reader(length_penalty=...))")
+    parser.add_argument("--heldout", type=int, default=0,
+                        help="score N SQuAD 1.1 train questions that the --seen runs did not train on, not squad-dev")
+    parser.add_argument("--seen", type=Path, nargs="*", default=[],
+                        help="training work dirs whose questions.txt lists the questions to leave out of --heldout")
     args = parser.parse_args()
+    rows = heldout_rows(args.seen, args.heldout) if args.heldout else squad_dev_rows(limit=args.limit)
     weights = list(args.weights)
     steps: dict[Path, int] = {}
     if args.curve:
@@ -125,13 +156,15 @@ def main() -> None:
             weights += chosen
             steps |= {path: offset + int(path.stem.split("_")[1]) for path in chosen}
     points = []
-    runs = [(path, False) for path in weights] + ([(weights[-1], True)] if args.quantize else [])
-    for path, quantize in runs:
+    runs = [(path, False, penalty) for path in weights for penalty in args.length_penalty]
+    runs += [(weights[-1], True, args.length_penalty[0])] if args.quantize else []
+    for path, quantize, penalty in runs:
         backend = "torch" if quantize or args.curve else args.backend
-        reader = Reader(path, quantize=quantize, backend=backend)
-        scores = score_reader(reader, limit=args.limit)
+        reader = Reader(path, quantize=quantize, backend=backend, length_penalty=penalty)
+        scores = score_reader(reader, rows)
         scores["read_3_passages_ms"] = read_latency(reader)
-        print(f"{path} ({backend}{', int8' if quantize else ''}): " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
+        print(f"{path} ({backend}{', int8' if quantize else ''}, length penalty {penalty}): "
+              + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()),
               flush=True)
         if path in steps and not quantize:
             points.append((steps[path], scores["has_ans_f1"]))

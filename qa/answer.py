@@ -104,8 +104,8 @@ class AnswerSettings:
     read_depth: int = 3
     # Fitted by `python -m qa eval ../shared/squad-dev/questions.jsonl --docs ../shared/squad-dev/docs --answer-all`
     # (README, "Evaluation"): the threshold keeps false refusals on squad-dev at or under 15%.
-    answerability: tuple[float, ...] = (0.1881, -0.9632, 5.5082, 2.43, -0.6204, -11.3082, -3.1944)
-    answer_threshold: float = 0.252
+    answerability: tuple[float, ...] = (0.1806, -0.8179, 5.1814, 2.4297, -0.7609, -11.2557, -3.1599)
+    answer_threshold: float = 0.266
     type_penalty: float = 6.0
     context_sentences: int | None = 1
     disagreement_gap: float = 3.0

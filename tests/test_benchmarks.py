@@ -44,3 +44,15 @@ def test_scale_benchmark_smoke_run(assistant, tmp_path):
     assert report["passages"] == 200 and report["sentences"] > 200
     assert report["retrieve_ivf_p50_ms"] > 0 and 0 <= report["recall@10_ivf_vs_exact"] <= 1
     assert "retrieve at 200 passages" in (tmp_path / "scale.md").read_text()
+
+
+@pytest.mark.skipif(not (SHARED / "squad-train").exists(), reason="needs ../shared/squad-train")
+def test_reader_benchmark_holds_out_the_questions_a_run_trained_on(tmp_path, reader):
+    from benchmarks.reader import heldout_rows, score_reader
+
+    first = heldout_rows([], 4)
+    (tmp_path / "questions.txt").write_text(" ".join(first[0]["question"].split()) + "\n", encoding="utf-8")
+    rows = heldout_rows([tmp_path], 4)
+    assert first[0]["question"] not in {row["question"] for row in rows}
+    scores = score_reader(reader, rows)
+    assert scores["answerable"] == 4 and scores["unanswerable"] == 0 and 0 <= scores["has_ans_f1"] <= 100

@@ -97,6 +97,21 @@ def test_reader_falls_back_to_pytorch_when_the_cache_cannot_be_written(tmp_path,
     assert "reading with PyTorch" in caplog.text
 
 
+def test_the_length_penalty_prefers_the_shorter_of_two_close_spans():
+    import numpy as np
+
+    from qa import Reader
+
+    start = np.array([0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0])  # the CLS token, then six context tokens
+    end = np.array([0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 4.2])
+    context = list(range(1, 7))
+    assert Reader(length_penalty=0.0)._best_span(start, end, context) == pytest.approx((9.2, 1, 6))
+    # 4 tokens longer for 0.2 more: with 0.1 a token the one-token span wins, and keeps its own score
+    assert Reader(length_penalty=0.1)._best_span(start, end, context) == pytest.approx((9.0, 1, 2))
+    assert Reader(length_penalty=0.1, max_answer_tokens=1)._best_span(start, end, context) == pytest.approx(
+        (5.0, 1, 1))
+
+
 def test_reader_rejects_unknown_backends():
     with pytest.raises(ValueError, match="backend"):
         Reader(backend="tpu")
