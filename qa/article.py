@@ -24,6 +24,7 @@ HEAD_LINES = 15  # bylines and datelines sit among the first lines: headline, st
 MAX_LINE = 100
 
 # Not "report": news reports on reports ("the report, written by the UN panel"), so the reader answers those.
+# Not "it": after "Who published the leak?", "When was it published?" asks about the leak.
 _ARTICLE = (r"(?:the|this|that|an?)\s+(?:article|story|piece|post|column|news\s+item|op-ed|editorial"
             r"|feature|blog\s+post)\b(?:\s+(?:about|on|regarding|concerning|covering|describing|that\s+"
             r"(?:describes|reports|covers)))?(?P<topic>[^?]*?)")

@@ -19,6 +19,8 @@ from qa.article import AUTHOR, DATE, HEAD_LINES, ArticleQuestion, article_questi
     ("On what date was the story on the floods first published?", DATE, "the floods"),
     ("When did the story about the strike appear?", DATE, "the strike"),
     ("What is the publication date of this article?", DATE, ""),
+    ("When was this article published? (Marie Dubois)", DATE, "(Marie Dubois)"),  # a chat follow-up
+    ("When was it published? (Marie Dubois)", None, None),  # "it" may be what the article reports
     ("Who wrote Hamlet?", None, None),
     ("Who wrote the letter to the mayor?", None, None),
     ("Who was arrested after the article appeared?", None, None),
@@ -124,6 +126,15 @@ def test_a_single_article_needs_no_topic(tmp_path, embedder, reader):
     answer = Assistant.open(tmp_path / "docs", tmp_path / "index", embedder=embedder, reader=reader).ask(
         "Who wrote this article?")
     assert answer.short_answer == "Jean Martin" and answer.citations[0].quote == "By Jean Martin"
+
+
+def test_a_follow_up_asks_about_the_article_of_the_last_answer(assistant):
+    from qa.followup import standalone_question
+
+    first = assistant.ask("Who wrote the article about the thwarted coup attempt against Lukashenko?")
+    turns = [{"question": first.question, "answer": first.short_answer}]
+    answer = assistant.ask(standalone_question("When was this article published?", turns))
+    assert answer.short_answer == "Apr 19, 2021" and answer.citations[0].source == first.citations[0].source
 
 
 def test_who_wrote_a_seed_article(assistant, seed_texts):
