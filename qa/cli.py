@@ -133,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             for key, value in report["summary"].items():
                 print(f"{key:28s} {value}")
+            for kind, figures in report["by_kind"].items():
+                print(f"kind {kind:23s} " + ", ".join(f"{key} {value}" for key, value in figures.items()))
             print(f"report written to {args.out}/report.md")
         if args.compare:
             print(compare_reports(json.loads(Path(args.compare).read_text()), report))

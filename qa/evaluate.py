@@ -37,6 +37,7 @@ class EvalQuestion:
     start: int | None = None
     end: int | None = None
     id: str = ""
+    kind: str = ""
 
 
 def read_questions(path: Path) -> list[EvalQuestion]:
@@ -75,8 +76,11 @@ def read_questions(path: Path) -> list[EvalQuestion]:
         if (start is None) != (end is None) or (start is not None and not (is_offset(start) and is_offset(end)
                                                                            and start < end)):
             raise EvalFileError(f"{where}: 'start' and 'end' must be given together as integers with 0 <= start < end")
+        kind = row.get("kind", "")
+        if not isinstance(kind, str):
+            raise EvalFileError(f"{where}: 'kind' must be a string (a label to group the figures by)")
         questions.append(EvalQuestion(question, tuple(answers), answerable, tuple(sources), start, end,
-                                      str(row.get("id", number))))
+                                      str(row.get("id", number)), kind))
     if not questions:
         raise EvalFileError(f"{path}: no questions")
     return questions
@@ -154,10 +158,12 @@ class Row:
     latency_ms: float = 0.0
     score: float = float("-inf")
     signals: dict[str, float] = field(default_factory=dict)
+    kind: str = ""
 
 
 def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, progress: bool = True) -> dict:
-    """Ask every question; return {"summary": {...}, "rows": [...], "threshold": {...}}."""
+    """Ask every question; return {"summary": {...}, "by_kind": {...}, "rows": [...], "threshold": {...},
+    "answerability": {...}}."""
     from tqdm import tqdm
 
     texts: dict[str, str] = {}
@@ -187,10 +193,11 @@ def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, pr
             (sum(c.source in q.sources for c in cited) / len(cited)) if cited and q.sources else None,
             (sum(c.source in q.sources and _overlaps(c.start, c.end, q) for c in cited) / len(cited))
             if cited and q.start is not None else None,
-            valid, latency, float(answer.score), dict(answer.signals),
+            valid, latency, float(answer.score), dict(answer.signals), q.kind,
         ))
-    return {"summary": summarize(rows, k, assistant), "rows": [asdict(r) for r in rows],
-            "threshold": fit_threshold(rows), "answerability": fit_answerability(rows)}
+    return {"summary": summarize(rows, k, assistant), "by_kind": summarize_kinds(rows),
+            "rows": [asdict(r) for r in rows], "threshold": fit_threshold(rows),
+            "answerability": fit_answerability(rows)}
 
 
 def _mean(values: list[float]) -> float | None:
@@ -230,6 +237,25 @@ def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
         "index_built": bool(assistant.last_refresh.embedded),
         "passages": assistant.index.passage_count,
     }
+
+
+def summarize_kinds(rows: list[Row]) -> dict[str, dict]:
+    """The answer figures of each ``kind`` of question (the question file's optional label), for the
+    kinds a set uses; {} when it labels none."""
+    kinds = sorted({r.kind for r in rows if r.kind})
+    figures = {}
+    for kind in kinds:
+        has = [r for r in rows if r.kind == kind and r.answerable]
+        no = [r for r in rows if r.kind == kind and not r.answerable]
+        scored = [r for r in has if r.expected]
+        figures[kind] = {
+            "questions": len(has) + len(no), "answerable": len(has), "unanswerable": len(no),
+            "has_ans_f1": _mean([r.f1 for r in scored]),
+            "contains_any": _mean([float(r.contains_any) for r in scored]),
+            "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
+            "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
+        }
+    return figures
 
 
 def _correct(row: Row) -> bool:
@@ -372,6 +398,13 @@ def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
     lines = ["# Evaluation report", "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in report["summary"].items()]
     fitted = report.get("answerability") or {}
+    kinds = report.get("by_kind") or {}
+    if kinds:
+        columns = list(next(iter(kinds.values())))
+        lines += ["", "## By kind of question", "", "| kind | " + " | ".join(columns) + " |",
+                  "| --- |" + " --- |" * len(columns)]
+        lines += [f"| {kind} | " + " | ".join("" if v is None else str(v) for v in figures.values()) + " |"
+                  for kind, figures in kinds.items()]
     lines += ["", f"Fitted answerable decision: weights {fitted.get('weights')} over {fitted.get('signals')}, "
               f"threshold {fitted.get('threshold')} (decision accuracy {fitted.get('accuracy')}, "
               f"{fitted.get('cv_accuracy')} cross-validated).", ""]

@@ -18,6 +18,7 @@ SEEDS_QA = ROOT / "tests" / "data" / "seeds_qa.jsonl"
      ('{"question": "q", "start": true, "end": 3}', "'start' and 'end' must be given together"),
      ('{"question": "q", "sources": 5}', "'sources' must be a list"),  # found by tests/test_fuzz.py
      ('{"question": "q", "source": null}', "'sources' must be a list"),
+     ('{"question": "q", "kind": 3}', "'kind' must be a string"),
      ("[1, 2]", "expected a JSON object")],
 )
 def test_malformed_lines_are_named(tmp_path, line, message):
@@ -62,6 +63,7 @@ def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     strict = json.loads((tmp_path / "report" / "report.json").read_text(), parse_constant=_not_json)
     assert None in {row["score"] for row in strict["rows"]}  # the byline rows' +inf, written as null
     assert "## Worst failures" in (tmp_path / "report" / "report.md").read_text()
+    assert "| article | 4 | 3 | 1 |" in (tmp_path / "report" / "report.md").read_text()  # "## By kind of question"
     worse = json.loads(json.dumps(report))
     worse["rows"][0]["f1"], worse["rows"][0]["contains_any"] = 1.0, True
     report["rows"][0]["f1"], report["rows"][0]["contains_any"] = 0.0, False
@@ -115,6 +117,20 @@ def test_each_metric_against_hand_computed_values(assistant):
     # below gets all five decisions right; a threshold above 1.0 would refuse the right answers too.
     fitted = fit_threshold(rows)
     assert 0.5 < fitted["threshold"] <= 1.0 and fitted["accuracy"] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_figures_by_kind_of_question():
+    from qa.evaluate import summarize_kinds
+
+    rows = [_row(kind="who"), _row(kind="who", f1=0.0, contains_any=False, predicted_answerable=False),
+            _row(kind="who", answerable=False, expected=[], predicted_answerable=False),
+            _row(kind="date", f1=0.5), _row()]
+    kinds = summarize_kinds(rows)
+    assert list(kinds) == ["date", "who"]  # unlabelled questions are in no kind
+    assert kinds["who"] == {"questions": 3, "answerable": 2, "unanswerable": 1, "has_ans_f1": 0.5,
+                            "contains_any": 0.5, "false_refusal_rate": 0.5, "no_ans_accuracy": 1.0}
+    assert kinds["date"]["has_ans_f1"] == 0.5 and kinds["date"]["no_ans_accuracy"] is None
+    assert summarize_kinds([_row()]) == {}
 
 
 def test_answerability_fit_recovers_a_known_logistic_model():
