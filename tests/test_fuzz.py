@@ -1,4 +1,5 @@
-"""Property-based tests (hypothesis): chunk offsets on arbitrary Unicode, and the question-file parser."""
+"""Property-based tests (hypothesis): chunk offsets on arbitrary Unicode, the question-file parser, and
+bylines and datelines as exact spans."""
 
 import json
 import tempfile
@@ -87,3 +88,23 @@ def test_questions_are_accepted_or_refused_with_a_value_error(text):
         assert isinstance(error, ValueError) and str(error)
         return
     assert question.strip() and len(question) <= 1000
+
+
+HEAD_PIECES = st.sampled_from(["By", "by", "Written by", "Author:", "Anna", "Rossi", "JEAN", "van", "and", "&", ",",
+                               "|", "Reuters", "Monday", "Apr", "19", "2021", "27 April 2024", "2023-06-02", "3.3.2025",
+                               "LYON", "-", " ", "\n", "\r\n", "\t", "date", "Published:", "e\u0301", "\U0001F600"])
+
+
+@FUZZ
+@given(st.one_of(st.lists(HEAD_PIECES, max_size=120).map(" ".join), st.lists(HEAD_PIECES, max_size=120).map("".join),
+                 st.text(max_size=400)))
+def test_bylines_and_datelines_are_exact_spans_of_one_line(head):
+    from qa.article import find_byline, find_dateline
+
+    for found in (find_byline(head), find_dateline(head)):
+        if found is None:
+            continue
+        assert head[found.start : found.end] == found.value and found.value.strip() == found.value
+        assert 0 <= found.line_start <= found.start < found.end <= found.line_end <= len(head)
+        line = head[found.line_start : found.line_end]
+        assert "\n" not in line and line == line.strip()
