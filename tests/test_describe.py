@@ -1,6 +1,6 @@
 import pytest
 
-from qa.describe import asked_name, describe
+from qa.describe import asked_name, beside_name, describe
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,9 @@ SENTENCE = "Police in Lyon detained the chemist Marie Dubois and the pilot Jean 
       "Italy's former finance minister"),
      ("Anna Rossi", "Anna Rossi, the former finance minister, signed it.", "former finance minister"),
      ("Tom Berg", "Tom Berg, who was a ship's doctor, wrote it.", "ship's doctor"),
+     ("Anna Rossi", "Italian President Anna Rossi signed it in 1990.", "Italian President"),  # a title, no name
+     ("Jean Martin", "The head of the Lyon Port Authority, Jean Martin, signed it.", "head of the Lyon Port Authority"),
+     ("Marie Dubois", "A plot to kill Marie Dubois, other top officials, and their families was foiled.", None),
      ("Tom Berg", "Tom Berg and Anna Rossi signed it in 1990.", None),  # named, not described
      ("Tom Berg", SENTENCE, None)],  # not named at all
 )
@@ -92,3 +95,35 @@ def test_which_of_them_gets_the_one_name_that_fits(newsroom):
     answer = newsroom.ask("Which of them is a pilot? (Marie Dubois and Jean Martin)")
     assert answer.answerable and answer.short_answer == "Jean Martin"
     assert "the pilot Jean Martin" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("name", "sentence", "span", "expected"), [
+    ("Anna Rossi", "The Prince of Lyon, Anna Rossi, founded the town.", "Prince of Lyon", True),  # parse or not
+    ("Anna Rossi", "Anna Rossi, the former minister, resigned.", "the former minister", True),
+    ("Jean Martin", "Police detained the pilot Jean Martin on Monday.", "pilot", True),
+    ("Rossi", "The mayor Anna Rossi opened it.", "Anna", False),  # her first name, not a description
+    ("Rossi", "It means that Rossi, who ran the port, lost control of Lyon.", "Lyon", False),
+    ("Anna Rossi", "Anna Rossi, Tom Berg and Jean Martin resigned.", "Tom Berg", False),  # another name
+])
+def test_a_span_beside_the_name_describes_it(name, sentence, span, expected):
+    start = sentence.index(span)
+    assert beside_name(name, sentence, start, start + len(span)) is expected
+
+
+def test_who_is_x_finds_the_sentence_that_says_it(tmp_path, embedder, reader):
+    from qa import Assistant
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "port.txt").write_text(
+        "Marie Dubois opened the new dock in Lyon on Monday. She said it would create 200 jobs by the summer.\n\n"
+        "The ceremony was attended by Marie Dubois, the head of the Lyon Port Authority, and by the mayor.",
+        encoding="utf-8")
+    answer = Assistant.open(tmp_path / "docs", tmp_path / "index", embedder=embedder, reader=reader).ask(
+        "Who is Marie Dubois?")
+    assert answer.short_answer == "head of the Lyon Port Authority"
+    assert "the head of the Lyon Port Authority" in answer.citations[0].quote
+
+
+def test_who_is_x_on_the_seeds_when_the_evidence_does_not_say(assistant):
+    answer = assistant.ask("Who is Serhienka?")  # the reader's sentence: "The spokesperson who sat next to ..."
+    assert answer.short_answer == "head of the Presidential Administration of Belarus"
