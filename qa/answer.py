@@ -16,6 +16,7 @@ from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
 NOT_FOUND = "The documents do not answer this question."
+CORROBORATION_COVERAGE = 0.5  # of the evidence's question-word overlap, for an answer that is not a name
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,13 @@ def _name_keys(text: str) -> set[str]:
     return set(key_tokens(" ".join(names))) or set(key_tokens(text))
 
 
+def _is_name(text: str) -> bool:
+    """Whether text is mostly capitalised words, as names are ("Anna Rossi and the lawyer Tom Berg"), not a
+    phrase that holds one ("a provocation of the Russian forces")."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in ("and", "the", "of", "de", "van", "von")]
+    return bool(words) and 2 * sum(w[0].isupper() for w in words) >= len(words)
+
+
 def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     """True when sentence names the answer: all of its name keys when it has up to three, else at least
     half; keys of 5+ letters also match one edit away (Gorbachev / Gorbatschow)."""
@@ -168,6 +176,26 @@ def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     sentence_keys = set(key_tokens(sentence.text))
     found = sum(spelled_alike(key, sentence_keys) for key in answer_keys)
     return found == len(answer_keys) if len(answer_keys) <= 3 else found * 2 >= len(answer_keys)
+
+
+def _corroborations(short: str, evidence: Sentence, source: str, hits: list[Hit],
+                    settings: AnswerSettings) -> list[Citation]:
+    """The best sentence of each other document that names the answer (spelling-tolerant), up to
+    ``settings.max_evidence`` quotes with the evidence. A name is distinctive: a sentence that names it
+    corroborates. Common words ("two", "a provocation of the Russian forces") are not: such a sentence must
+    also cover ``CORROBORATION_COVERAGE`` of the question's words that the evidence covers ("two former
+    chiefs" does not corroborate "two" for "how many were arrested?")."""
+    answer_keys = _name_keys(short)
+    floor = 0.0 if _is_name(short) else CORROBORATION_COVERAGE * evidence.overlap
+    found: list[Citation] = []
+    for hit in hits:
+        if len(found) + 1 >= settings.max_evidence or hit.source in {source, *(c.source for c in found)}:
+            continue
+        naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)
+                  and s.overlap >= floor]
+        if naming:
+            found.append(_cite(max(naming, key=lambda s: s.score), hit.source))
+    return found
 
 
 def _cite(sentence: Sentence, source: str) -> Citation:
@@ -374,14 +402,8 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     elif asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
-    citations = [_cite(evidence, best_hit.source)]
     answer_keys = _name_keys(short)
-    for hit in hits:  # corroboration: the best sentence of each other document that names the answer
-        if len(citations) >= settings.max_evidence or any(c.source == hit.source for c in citations):
-            continue
-        naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)]
-        if naming:
-            citations.append(_cite(max(naming, key=lambda s: s.score), hit.source))
+    citations = [_cite(evidence, best_hit.source), *_corroborations(short, evidence, best_hit.source, hits, settings)]
     spellings = other_spellings(short, [c.quote for c in citations])
     text = render(short, citations, spellings)
     other = None if described or named else _alternative(best, evidence, answer_keys, candidates,

@@ -119,15 +119,41 @@ def test_an_answer_to_another_question_is_not_a_disagreement(almanacs):
     assert "differ" not in answer.text and [c.source for c in answer.citations] == ["ferry.txt"]
 
 
+def _hit(source: str, text: str, overlap: float):
+    from qa.retrieve import Hit, Sentence, Trace
+
+    trace = Trace(1, 0.5, 1, 1.0, None, None, 0.03, 1.0, 1.0)
+    return Hit(source, 0, len(text), text, 1.0, trace, (Sentence(0, len(text), text, 0.6, overlap, 1.6),))
+
+
+def test_a_common_word_answer_is_corroborated_only_by_sentences_about_the_question():
+    from qa import AnswerSettings
+    from qa.answer import _corroborations
+
+    evidence = _hit("gazette.txt", "Police in Lyon arrested two men on Monday.", 0.8)
+    hits = [evidence, _hit("almanac.txt", "Two former mayors now live in Paris.", 0.1),
+            _hit("herald.txt", "Two men were arrested in Lyon, a spokesman said.", 0.6)]
+    quoted = _corroborations("two", evidence.sentences[0], "gazette.txt", hits, AnswerSettings())
+    assert [c.source for c in quoted] == ["herald.txt"]  # not the two mayors
+    named = _corroborations("Anna Rossi", evidence.sentences[0], "gazette.txt",
+                            [_hit("almanac.txt", "Anna Rossi now lives in Paris.", 0.1)], AnswerSettings())
+    assert [c.source for c in named] == ["almanac.txt"]  # a name corroborates wherever it is named
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Alexander Feduto and the lawyer Yuri Senkowitsch", True),
+                                                ("Prince of Lyon", True), ("two", False),
+                                                ("provocation of the Russian and Belarusian security forces", False)])
+def test_names_and_phrases(text, expected):
+    from qa.answer import _is_name
+
+    assert _is_name(text) is expected
+
+
 def test_a_disagreement_needs_a_sentence_that_covers_the_question_as_fully():
     from qa.answer import _alternative
     from qa.reader import Span
-    from qa.retrieve import Hit, Sentence, Trace
 
-    def hit(source: str, text: str, overlap: float) -> Hit:
-        trace = Trace(1, 0.5, 1, 1.0, None, None, 0.03, 1.0, 1.0)
-        return Hit(source, 0, len(text), text, 1.0, trace, (Sentence(0, len(text), text, 0.6, overlap, 1.6),))
-
+    hit = _hit
     lyon = hit("lyon.txt", "Police in Lyon arrested the chemist Marie Dubois.", 1.0)
     best = Span("lyon.txt", 36, 48, "Marie Dubois", 9.0, 1.0)
     text = "Customs officials were arrested in Paris."
