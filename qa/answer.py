@@ -292,6 +292,39 @@ def extend_to_list(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "(": ")", "[": "]", "\u00ab": "\u00bb"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span [start, end) of text without a quote mark or bracket at an edge whose partner is not in
+    the span, without quotes around it all, and without a trailing comma or semicolon: 'a provocation\u201d'
+    -> 'a provocation'. A span that would be left empty is returned as it was.
+
+    Example:
+        >>> text = 'She called it a \u201cprovocation\u201d, and left.'
+        >>> text[slice(*balanced(text, 17, 30))]
+        'provocation'
+    """
+    original = start, end
+    while end > start:
+        span, last = text[start:end], text[end - 1]
+        if len(span) > 2 and _PAIRS.get(span[0], '"' if span[0] == '"' else None) == last and span[0] not in span[1:-1]:
+            start, end = start + 1, end - 1  # quoted as a whole: the words, not the quotes
+        elif last in ",;:" or (last in _CLOSERS and _CLOSERS[last] not in span[:-1]) or (
+                last == '"' and span.count('"') % 2):
+            end -= 1
+        elif span[0] in _PAIRS and _PAIRS[span[0]] not in span[1:] or (span[0] == '"' and span.count('"') % 2):
+            start += 1
+        else:
+            break
+    while end > start and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else original
+
+
 def _focus(hit: Hit, context: int | None) -> PassageRef:
     """The part of hit the reader reads: its best sentence and ``context`` sentences either side."""
     best = hit.best_sentence
@@ -401,6 +434,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
         local_start, local_end = found.start, found.end
     elif asks_for_names(question):
         local_start, local_end = extend_to_list(evidence.text, local_start, local_end)
+    local_start, local_end = balanced(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
     answer_keys = _name_keys(short)
     citations = [_cite(evidence, best_hit.source), *_corroborations(short, evidence, best_hit.source, hits, settings)]

@@ -199,3 +199,18 @@ def test_answerability_weights_must_match_the_signals():
 
     with pytest.raises(ValueError, match="answerability weights"):
         AnswerSettings(answerability=(1.0, 2.0))
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("a provocation\u201d", "a provocation"), ("\u201ca provocation\u201d", "a provocation"),
+    ('"disposed of"', "disposed of"), ('"a" and "b"', '"a" and "b"'), ("the (CIS) chiefs", "the (CIS) chiefs"),
+    ("CIS)", "CIS"), ("Poland, Lithuania and Ukraine,", "Poland, Lithuania and Ukraine"), ("\u201d", "\u201d"),
+])
+def test_short_answers_lose_unpaired_quotes_and_trailing_commas(span, expected):
+    from qa.answer import balanced
+
+    text = f"She said {span} today."
+    start = text.index(span)
+    new_start, new_end = balanced(text, start, start + len(span))
+    assert text[new_start:new_end] == expected
+
