@@ -170,6 +170,9 @@ def test_adding_changing_removing_one_document_touches_only_the_delta(corpus, tm
     (corpus / "extra.txt").unlink()
     removed, report = open_index(corpus, folder, embedder, tiering=_tiered(), previous=edited)
     assert report.removed == ["extra.txt"] and "extra.txt" not in _live_sources(removed)
+    assert added.head("extra.txt").text.startswith("The lighthouse keeper") and removed.head("extra.txt") is None
+    head = edited.head(changed.name)  # the head of the live (delta) version, not of the retired one
+    assert head.start == 0 and any(p is head for p in edited.passages[edited.base_rows:])
     assert not removed.lexical_words.search("lighthouse keeper", 3)[0].size
 
     reloaded = load_index(folder)  # the delta and the retired list survive a reload
