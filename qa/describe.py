@@ -181,6 +181,11 @@ def _listed(appositive) -> bool:
     return appositive.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("other", "another") for c in appositive.children)
 
 
+def _keys_of(name: str) -> set[str]:
+    """The name keys of name's capitalised words (``index.lexical.key_tokens``)."""
+    return {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
+
+
 def describe(name: str, sentence: str) -> Description | None:
     """The words sentence attaches to name (spelled alike: Duboit / Dubois), title first, else the
     appositive after it; None when the sentence does not mention the name or does not describe it.
@@ -189,7 +194,7 @@ def describe(name: str, sentence: str) -> Description | None:
         >>> describe("Marie Duboit", "Police arrested the chemist Marie Dubois.").text
         'chemist'
     """
-    keys = {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
+    keys = _keys_of(name)
     if not keys or not any(spelled_alike(k, keys) for k in key_tokens(sentence)):
         return None  # the name is not there: no need to parse
     doc = _parse(sentence)
@@ -214,7 +219,7 @@ def beside_name(name: str, sentence: str, start: int, end: int) -> bool:
         >>> beside_name("Rossi", "The Prince of Plock, Anna Rossi, came.", 4, 18)
         True
     """
-    keys = {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
+    keys = _keys_of(name)
     words = [(m.start(), m.end()) for m in re.finditer(r"\w+", sentence)
              if any(spelled_alike(k, keys) for k in key_tokens(m.group()))]
     if not words or start >= end:
