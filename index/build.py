@@ -117,6 +117,7 @@ class Index:
     alive: np.ndarray = field(init=False, repr=False)
     _sentences: dict[int, tuple[list[tuple[int, int]], list[frozenset[str]]]] = field(
         init=False, repr=False, default_factory=dict)  # row -> sentence spans and name keys, filled on demand
+    _rows_by_source: dict[str, list[int]] | None = field(init=False, repr=False, default=None)  # filled on demand
 
     def __post_init__(self) -> None:
         if self.base_rows < 0:
@@ -153,10 +154,20 @@ class Index:
     def delta_rows(self) -> int:
         return len(self.passages) - self.base_rows
 
+    def rows_of(self, source: str) -> list[int]:
+        """The rows of document source's live passages, in text order ([] for a document not indexed)."""
+        if self._rows_by_source is None:
+            by_source: dict[str, list[int]] = {}
+            for row in np.flatnonzero(self.alive).tolist():
+                by_source.setdefault(self.passages[row].source, []).append(row)
+            self._rows_by_source = {doc: sorted(rows, key=lambda r: self.passages[r].start)
+                                    for doc, rows in by_source.items()}
+        return self._rows_by_source.get(source, [])
+
     def head(self, source: str) -> Passage | None:
         """The first indexed passage of document source (its headline, byline and dateline), or None."""
-        rows = [row for row, p in enumerate(self.passages) if p.source == source and self.alive[row]]
-        return min((self.passages[row] for row in rows), key=lambda p: p.start, default=None)
+        rows = self.rows_of(source)
+        return self.passages[rows[0]] if rows else None
 
     def passage_sentences(self, row: int) -> tuple[list[tuple[int, int]], list[frozenset[str]], np.ndarray]:
         """Document offsets of passage row's sentences, each sentence's name keys (``key_tokens``) and

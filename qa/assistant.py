@@ -13,7 +13,7 @@ from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
 from qa.article import answer_from_head, article_question
-from qa.describe import load_parser
+from qa.describe import asked_name, load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
@@ -136,5 +136,10 @@ class Assistant:
             topic_hits = retriever.retrieve(asked.topic or question, k)
             answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
         if answer is None:
-            answer = compose_answer(question, retriever.retrieve(question, depth), self.reader, self.answering)
+            hits = retriever.retrieve(question, depth)
+            if (name := asked_name(question)) and hits:  # "Who is X?": also where each document first names X
+                seen = {(h.source, h.start) for h in hits}
+                hits += [h for h in retriever.first_mentions(question, name, [h.source for h in hits])
+                         if (h.source, h.start) not in seen]
+            answer = compose_answer(question, hits, self.reader, self.answering)
         return replace(answer, hits=answer.hits[:k])

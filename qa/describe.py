@@ -143,9 +143,14 @@ def _premodifier(doc, name: list) -> list:
     inside = {t.i for t in name}
     head = next(t for t in name if t.head.i not in inside or t.head == t)
     noun = head.head if head.dep_ == "appos" and head.head.i < name[0].i else None
-    while noun is not None and not _is_noun(noun) and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
-        noun = noun.head.head  # "the head of the Administration, Anna Rossi": the parse may attach her to the last name
-    if noun is not None and _is_noun(noun):  # "the pilot Jean Martin": the name is the noun's appositive
+    climbed = False  # "the head of the Administration, Anna Rossi": the parse may attach her to the last name
+
+    def fits(token) -> bool:  # up the chain, a capitalised title counts too: "the MP for Lyon, Anna Rossi"
+        return _is_title(token) if climbed else _is_noun(token)
+
+    while noun is not None and not fits(noun) and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        noun, climbed = noun.head.head, True
+    if noun is not None and fits(noun):  # "the pilot Jean Martin": the name is the noun's appositive
         left = [c for c in noun.lefts if c.dep_ not in ("det", "cc", "conj", "punct")]
         start = min((t.i for c in left for t in c.subtree), default=noun.i)
         return _trimmed(list(doc[start : name[0].i]))

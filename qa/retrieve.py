@@ -8,6 +8,7 @@ import numpy as np
 
 from index import Embedder, Index
 from index.lexical import LexicalIndex, key_tokens
+from index.names import spelled_alike
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,29 @@ class Retriever:
         vectors = self.embedder.encode(questions)
         ids, scores = self.index.store.search(vectors, self._dense_depth(k))
         return [self._rank(q, k, v, i, s) for q, v, i, s in zip(questions, vectors, ids, scores)]
+
+    def first_mentions(self, question: str, name: str, sources: list[str]) -> list[Hit]:
+        """For each of sources, its first passage (in text order) with a sentence that names name
+        (spelled alike), its sentences scored for question as a retrieved hit's are: news gives a
+        person's title at the first mention ("Italian President Anna Rossi") and drops it later."""
+        keys = set(key_tokens(name.split()[-1])) if name.split() else set()  # the surname: not any "Anna"
+        rows = []
+        for source in dict.fromkeys(sources):
+            row = next((r for r in self.index.rows_of(source)
+                        if any(spelled_alike(k, keys) for names in self.index.passage_sentences(r)[1] for k in names)),
+                       None)
+            if row is not None:
+                rows.append(row)
+        if not rows or not keys:
+            return []
+        sentences = self._score_sentences(QueryTerms.of(question, self.index.lexical_names),
+                                          self.embedder.encode([question])[0], rows)
+        hits = []
+        for row in rows:
+            p, best = self.index.passages[row], max(s.score for s in sentences[row])
+            trace = Trace(None, None, None, None, None, None, 0.0, best, best)
+            hits.append(Hit(p.source, p.start, p.end, p.text, best, trace, tuple(sentences[row])))
+        return hits
 
     def _dense_depth(self, k: int) -> int:
         """How many vector hits to ask for: the candidates, plus the retired rows that may be among them."""

@@ -98,3 +98,25 @@ def test_retrieve_many_ranks_as_one_at_a_time(assistant):
         assistant.retrieve_many(["Who?", " "])
     with pytest.raises(InvalidQuestionError, match="must be a list of strings, got str"):
         assistant.retrieve_many("Who was arrested?")
+
+
+def test_first_mentions_finds_where_each_document_first_names_someone(tmp_path, embedder):
+    from index import Chunking
+    from qa import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(f"The harbour handled {n} ships that week." for n in range(3, 9))
+    (docs / "port.txt").write_text(f"{filler}\n\nItalian President Anna Rossi reopened the port.\n\n{filler}\n\n"
+                                   "Rossi later thanked the dock workers.", encoding="utf-8")
+    (docs / "other.txt").write_text("Tom Berg sailed to Lyon.", encoding="utf-8")
+    assistant = Assistant.open(docs, tmp_path / "index", embedder=embedder, use_reader=False,
+                               chunking=Chunking(max_words=20, overlap_words=0))
+    rows = assistant.index.rows_of("port.txt")
+    assert len(rows) >= 3 and [assistant.index.passages[r].start for r in rows] == sorted(
+        assistant.index.passages[r].start for r in rows)
+    assert assistant.index.head("port.txt") == assistant.index.passages[rows[0]]
+    hits = assistant._retriever.first_mentions("Who is Anna Rossi?", "Anna Rossi", ["port.txt", "other.txt"])
+    assert [h.source for h in hits] == ["port.txt"]  # other.txt never names her
+    assert any(s.text == "Italian President Anna Rossi reopened the port." for s in hits[0].sentences)
+    assert all(s.similarity != 0 for s in hits[0].sentences)  # scored for the question like any hit
