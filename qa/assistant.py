@@ -136,10 +136,11 @@ class Assistant:
             topic_hits = retriever.retrieve(asked.topic or question, k)
             answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
         if answer is None:
-            hits = retriever.retrieve(question, depth)
+            vector = self.embedder.encode([question])[0]
+            hits = retriever.retrieve(question, depth, vector)
             if (name := asked_name(question)) and hits:  # "Who is X?": also where each document first names X
                 seen = {(h.source, h.start) for h in hits}
-                hits += [h for h in retriever.first_mentions(question, name, [h.source for h in hits])
+                hits += [h for h in retriever.first_mentions(question, name, [h.source for h in hits], vector)
                          if (h.source, h.start) not in seen]
             answer = compose_answer(question, hits, self.reader, self.answering)
         return replace(answer, hits=answer.hits[:k])

@@ -46,15 +46,24 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
     p = sub.add_parser("eval", help="score a JSONL question set and write a report", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("questions", help="JSON Lines file: question, answers, answerable, sources, start, end, id")
+    p.add_argument("questions", help="JSON Lines file: question, answers, answerable, sources, start, end, id, kind")
     p.add_argument("-k", type=int, default=5, help="retrieval depth scored (default 5)")
     p.add_argument("--out", default="eval-report", help="report folder (default eval-report)")
     p.add_argument("--compare", help="an earlier report.json to compare with, question by question")
     p.add_argument("--no-reader", action="store_true", help="answer from sentences, without the reader")
     p.add_argument("--answer-all", action="store_true",
                    help="never abstain, so every answer is scored: the run to fit the answerable decision on")
+    p.add_argument("--answer-threshold", type=_probability, metavar="P",
+                   help="answer when the answerable probability is at least P (default: the fitted threshold)")
     common(p)
     return parser
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a probability in [0, 1], got {text}")
+    return value
 
 
 def _print_json(data: object) -> None:
@@ -71,6 +80,8 @@ def _open(args: argparse.Namespace):
     answering = AnswerSettings()
     if getattr(args, "answer_all", False):
         answering = replace(answering, answer_threshold=0.0, sentence_answer_threshold=0.0, min_similarity=-1.0)
+    elif (threshold := getattr(args, "answer_threshold", None)) is not None:
+        answering = replace(answering, answer_threshold=threshold, sentence_answer_threshold=threshold)
     return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False),
                           vector_index=args.vector_index, answering=answering)
 

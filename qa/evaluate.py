@@ -208,7 +208,6 @@ def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
     """The headline figures of a run."""
     has = [r for r in rows if r.answerable]
     no = [r for r in rows if not r.answerable]
-    scored = [r for r in has if r.expected]
     by_source = [r for r in has if r.has_sources]
     by_span = [r for r in has if r.has_span]
     latencies = [r.latency_ms for r in rows]
@@ -220,13 +219,7 @@ def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
         "recall@1_span": _mean([float(r.span_rank == 1) for r in by_span]),
         f"recall@{k}_span": _mean([float(r.span_rank is not None) for r in by_span]),
         "mrr_span": _mean([1 / r.span_rank if r.span_rank else 0.0 for r in by_span]),
-        "has_ans_em": _mean([r.em for r in scored]),
-        "has_ans_f1": _mean([r.f1 for r in scored]),
-        "overall_f1": _mean([r.f1 for r in scored + no]),
-        "contains_any": _mean([float(r.contains_any) for r in scored]),
-        "contains_all": _mean([float(r.contains_all) for r in scored]),
-        "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
-        "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
+        **_answer_figures(rows),
         "citation_precision_source": _mean([r.citation_in_source for r in rows if r.citation_in_source is not None]),
         "citation_precision_span": _mean([r.citation_on_span for r in rows if r.citation_on_span is not None]),
         "citation_validity": _mean([float(r.citations_valid) for r in rows]),
@@ -239,22 +232,31 @@ def summarize(rows: list[Row], k: int, assistant: Assistant) -> dict:
     }
 
 
+def _answer_figures(rows: list[Row]) -> dict[str, float | None]:
+    """The SQuAD 2.0-style answer figures of rows (None where a figure has no question to count)."""
+    has = [r for r in rows if r.answerable]
+    no = [r for r in rows if not r.answerable]
+    scored = [r for r in has if r.expected]
+    return {
+        "has_ans_em": _mean([r.em for r in scored]),
+        "has_ans_f1": _mean([r.f1 for r in scored]),
+        "overall_f1": _mean([r.f1 for r in scored + no]),
+        "contains_any": _mean([float(r.contains_any) for r in scored]),
+        "contains_all": _mean([float(r.contains_all) for r in scored]),
+        "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
+        "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
+    }
+
+
 def summarize_kinds(rows: list[Row]) -> dict[str, dict]:
     """The answer figures of each ``kind`` of question (the question file's optional label), for the
     kinds a set uses; {} when it labels none."""
-    kinds = sorted({r.kind for r in rows if r.kind})
     figures = {}
-    for kind in kinds:
-        has = [r for r in rows if r.kind == kind and r.answerable]
-        no = [r for r in rows if r.kind == kind and not r.answerable]
-        scored = [r for r in has if r.expected]
-        figures[kind] = {
-            "questions": len(has) + len(no), "answerable": len(has), "unanswerable": len(no),
-            "has_ans_f1": _mean([r.f1 for r in scored]),
-            "contains_any": _mean([float(r.contains_any) for r in scored]),
-            "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
-            "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
-        }
+    for kind in sorted({r.kind for r in rows if r.kind}):
+        group = [r for r in rows if r.kind == kind]
+        answerable = sum(r.answerable for r in group)
+        figures[kind] = {"questions": len(group), "answerable": answerable, "unanswerable": len(group) - answerable,
+                         **_answer_figures(group)}
     return figures
 
 

@@ -153,10 +153,12 @@ class Retriever:
         ids, scores = self.index.store.search(vectors, self._dense_depth(k))
         return [self._rank(q, k, v, i, s) for q, v, i, s in zip(questions, vectors, ids, scores)]
 
-    def first_mentions(self, question: str, name: str, sources: list[str]) -> list[Hit]:
+    def first_mentions(self, question: str, name: str, sources: list[str],
+                       query_vector: np.ndarray | None = None) -> list[Hit]:
         """For each of sources, its first passage (in text order) with a sentence that names name
         (spelled alike), its sentences scored for question as a retrieved hit's are: news gives a
-        person's title at the first mention ("Italian President Anna Rossi") and drops it later."""
+        person's title at the first mention ("Italian President Anna Rossi") and drops it later.
+        query_vector: the question's embedding, when the caller has it already."""
         keys = set(key_tokens(name.split()[-1])) if name.split() else set()  # the surname: not any "Anna"
         rows = []
         for source in dict.fromkeys(sources):
@@ -167,8 +169,9 @@ class Retriever:
                 rows.append(row)
         if not rows or not keys:
             return []
-        sentences = self._score_sentences(QueryTerms.of(question, self.index.lexical_names),
-                                          self.embedder.encode([question])[0], rows)
+        if query_vector is None:
+            query_vector = self.embedder.encode([question])[0]
+        sentences = self._score_sentences(QueryTerms.of(question, self.index.lexical_names), query_vector, rows)
         hits = []
         for row in rows:
             p, best = self.index.passages[row], max(s.score for s in sentences[row])

@@ -60,3 +60,16 @@ def test_empty_folder_exits_2(tmp_path):
 def test_help_shows_examples():
     result = _cli("--help")
     assert result.returncode == 0 and "python -m qa ask" in result.stdout
+
+
+def test_eval_at_another_answer_threshold(assistant, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Who was arrested in Moscow?", "answers": ["Feduto"]}\n'
+                         '{"question": "Who wrote the article about the thwarted coup attempt against Lukashenko?", '
+                         '"answers": ["Tyler Durden"]}\n', encoding="utf-8")
+    args = ("--docs", str(assistant.docs_dir), "--index-dir", str(assistant.index_dir), "--out", str(tmp_path / "r"))
+    result = _cli("eval", str(questions), *args, "--answer-threshold", "1.0", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["false_refusal_rate"] == 0.5  # only the byline, read not weighed, is given
+    bad = _cli("eval", str(questions), *args, "--answer-threshold", "1.5")
+    assert bad.returncode == 2 and "must be a probability in [0, 1], got 1.5" in bad.stderr

@@ -127,8 +127,9 @@ def test_figures_by_kind_of_question():
             _row(kind="date", f1=0.5), _row()]
     kinds = summarize_kinds(rows)
     assert list(kinds) == ["date", "who"]  # unlabelled questions are in no kind
-    assert kinds["who"] == {"questions": 3, "answerable": 2, "unanswerable": 1, "has_ans_f1": 0.5,
-                            "contains_any": 0.5, "false_refusal_rate": 0.5, "no_ans_accuracy": 1.0}
+    assert kinds["who"] == {"questions": 3, "answerable": 2, "unanswerable": 1, "has_ans_em": 1.0,
+                            "has_ans_f1": 0.5, "overall_f1": 0.6667, "contains_any": 0.5, "contains_all": 1.0,
+                            "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5}
     assert kinds["date"]["has_ans_f1"] == 0.5 and kinds["date"]["no_ans_accuracy"] is None
     assert summarize_kinds([_row()]) == {}
 
