@@ -146,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{key:28s} {value}")
             for kind, figures in report["by_kind"].items():
                 print(f"kind {kind:23s} " + ", ".join(f"{key} {value}" for key, value in figures.items()))
+            if (best := report["trade_off"]["best"]) is not None:
+                print(f"{'best threshold (this set)':28s} " + ", ".join(f"{k} {v}" for k, v in best.items()))
             print(f"report written to {args.out}/report.md")
         if args.compare:
             print(compare_reports(json.loads(Path(args.compare).read_text()), report))

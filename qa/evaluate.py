@@ -195,9 +195,12 @@ def evaluate(questions: list[EvalQuestion], assistant: Assistant, k: int = 5, pr
             if cited and q.start is not None else None,
             valid, latency, float(answer.score), dict(answer.signals), q.kind,
         ))
+    settings = assistant.answering
+    reads = assistant.reader is not None and assistant.reader.available
+    floor = settings.answer_threshold if reads else settings.sentence_answer_threshold
     return {"summary": summarize(rows, k, assistant), "by_kind": summarize_kinds(rows),
             "rows": [asdict(r) for r in rows], "threshold": fit_threshold(rows),
-            "answerability": fit_answerability(rows)}
+            "answerability": fit_answerability(rows), "trade_off": trade_off(rows, floor)}
 
 
 def _mean(values: list[float]) -> float | None:
@@ -258,6 +261,30 @@ def summarize_kinds(rows: list[Row]) -> dict[str, dict]:
         figures[kind] = {"questions": len(group), "answerable": answerable, "unanswerable": len(group) - answerable,
                          **_answer_figures(group)}
     return figures
+
+
+def trade_off(rows: list[Row], floor: float = 0.0, step: float = 0.05) -> dict:
+    """The answer figures had the run answered only at ``confidence >= t``: at ``floor`` (the run's own
+    threshold: a question it refused has no answer to score below it, so a run with ``--answer-all``
+    covers every t), at each multiple of ``step`` above it, and at the confidence that maximises overall F1.
+    What NoAns costs in answers, measured rather than guessed; its ``best`` is an upper bound for the
+    decision on this set (in-sample: no threshold scores better here)."""
+    has = [r for r in rows if r.answerable]
+    no = [r for r in rows if not r.answerable]
+
+    def at(t: float) -> dict[str, float | None]:
+        def answers(r: Row) -> bool:
+            return r.predicted_answerable and r.confidence >= t
+
+        f1 = [r.f1 if answers(r) else 0.0 for r in has if r.expected]
+        refused = [float(not answers(r)) for r in no]
+        return {"threshold": round(t, 4), "has_ans_f1": _mean(f1), "no_ans_accuracy": _mean(refused),
+                "overall_f1": _mean(f1 + refused), "false_refusal_rate": _mean([float(not answers(r)) for r in has])}
+
+    steps = [floor, *(t for n in range(int(round(1 / step)) + 1) if (t := n * step) > floor + 1e-9)]
+    candidates = sorted({r.confidence for r in rows if r.predicted_answerable and r.confidence >= floor} | {1.01})
+    best = max((at(t) for t in candidates), key=lambda f: (f["overall_f1"] or 0.0, -f["threshold"]), default=None)
+    return {"floor": round(floor, 4), "thresholds": [at(t) for t in steps], "best": best}
 
 
 def _correct(row: Row) -> bool:
@@ -393,6 +420,18 @@ def _plots(report: dict, out: Path) -> list[str]:
     ax.legend(fontsize=7)
     _save(fig, out / "confidence.png")
     made.append("confidence.png")
+    steps = (report.get("trade_off") or {}).get("thresholds") or []
+    if len(steps) > 1:
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        xs = [f["threshold"] for f in steps]
+        for key in ("has_ans_f1", "no_ans_accuracy", "overall_f1"):
+            if all(f[key] is not None for f in steps):
+                ax.plot(xs, [f[key] for f in steps], marker=".", label=key)
+        ax.set(xlabel="answer when confidence >=", ylim=(0, 1), title="Threshold trade-off")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+        _save(fig, out / "trade_off.png")
+        made.append("trade_off.png")
     return made
 
 
@@ -410,6 +449,7 @@ def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
     lines += ["", f"Fitted answerable decision: weights {fitted.get('weights')} over {fitted.get('signals')}, "
               f"threshold {fitted.get('threshold')} (decision accuracy {fitted.get('accuracy')}, "
               f"{fitted.get('cv_accuracy')} cross-validated).", ""]
+    lines += _trade_off_lines(report.get("trade_off"))
     lines += [f"![{p}]({p})" for p in plots]
     failures = sorted((r for r in report["rows"] if r["f1"] < 1.0 or (r["answerable"] and not r["contains_any"])),
                       key=lambda r: (r["f1"], r["score"] if r["answerable"] else -r["score"]))
@@ -421,6 +461,24 @@ def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
         for c in r["citations"][:2]:
             lines.append(f"  - cited {c['source']}:{c['start']}-{c['end']}: \"{c['quote'][:200]}\"")
     return "\n".join(lines) + "\n"
+
+
+def _trade_off_lines(trade: dict | None) -> list[str]:
+    if not trade or not trade["thresholds"]:
+        return []
+    columns = ["threshold", "has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate"]
+    lines = ["## Threshold trade-off", "",
+             f"Had the run answered only at confidence >= threshold (thresholds under this run's own, "
+             f"{trade['floor']}, need a run with `--answer-all`):", "",
+             "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    best = trade["best"]
+    for figures in [*trade["thresholds"], best]:
+        cells = ["" if figures[c] is None else str(figures[c]) for c in columns]
+        if figures is best:
+            cells[0] = f"best: {cells[0]}"
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + ["", "The best row is the threshold with the highest overall F1 on this set: fitted on the set "
+                        "itself, so an upper bound for this decision.", ""]
 
 
 def write_report(report: dict, out: Path) -> None:

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from qa.evaluate import EvalFileError, compare_reports, evaluate_file, normalize, read_questions, token_f1
+from qa.evaluate import EvalFileError, compare_reports, evaluate_file, normalize, read_questions, token_f1, trade_off
 from tests.conftest import ROOT, SHARED
 
 SEEDS_QA = ROOT / "tests" / "data" / "seeds_qa.jsonl"
@@ -58,8 +58,15 @@ def test_seeds_question_set_meets_its_targets(assistant, tmp_path):
     assert s["no_ans_accuracy"] >= 0.75
     assert s["false_refusal_rate"] <= 0.1
     assert s["citation_precision_source"] >= 0.9
-    for name in ("report.json", "report.md", "recall_at_k.png", "latency.png", "confidence.png"):
+    for name in ("report.json", "report.md", "recall_at_k.png", "latency.png", "confidence.png", "trade_off.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0
+    trade = report["trade_off"]  # at the run's own threshold, re-thresholding changes nothing
+    assert trade["floor"] == pytest.approx(assistant.answering.answer_threshold, abs=1e-4)
+    at_floor = trade["thresholds"][0]
+    assert {k: at_floor[k] for k in ("has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate")} == {
+        k: s[k] for k in ("has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate")}
+    assert trade["best"]["overall_f1"] >= s["overall_f1"] and "## Threshold trade-off" in (
+        tmp_path / "report" / "report.md").read_text()
     strict = json.loads((tmp_path / "report" / "report.json").read_text(), parse_constant=_not_json)
     assert None in {row["score"] for row in strict["rows"]}  # the byline rows' +inf, written as null
     assert "## Worst failures" in (tmp_path / "report" / "report.md").read_text()
@@ -132,6 +139,24 @@ def test_figures_by_kind_of_question():
                             "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5}
     assert kinds["date"]["has_ans_f1"] == 0.5 and kinds["date"]["no_ans_accuracy"] is None
     assert summarize_kinds([_row()]) == {}
+
+
+def test_threshold_trade_off_against_hand_computed_values():
+    rows = [_row(confidence=0.9), _row(confidence=0.4, f1=0.5),
+            _row(confidence=0.1, f1=0.0, predicted_answerable=False),
+            _row(answerable=False, expected=[], predicted_answerable=False, confidence=0.2),
+            _row(answerable=False, expected=[], confidence=0.6, f1=0.0)]
+    trade = trade_off(rows, floor=0.3, step=0.25)
+    figures = ["threshold", "has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate"]
+    assert [[t[k] for k in figures] for t in trade["thresholds"]] == [
+        [0.3, 0.5, 0.5, 0.5, 0.3333],  # the run as it is
+        [0.5, 0.3333, 0.5, 0.4, 0.6667],  # the unanswerable question's 0.6 is still answered
+        [0.75, 0.3333, 1.0, 0.6, 0.6667],
+        [1.0, 0.0, 1.0, 0.4, 1.0]]  # nothing answered; 0 and 0.25 are under the floor, so not listed
+    # The best of every threshold the run can take: at 0.9 only the right answer stays.
+    assert trade["best"] == {"threshold": 0.9, "has_ans_f1": 0.3333, "no_ans_accuracy": 1.0, "overall_f1": 0.6,
+                             "false_refusal_rate": 0.6667}
+    assert trade_off(rows[:3], floor=0.0)["thresholds"][0]["no_ans_accuracy"] is None
 
 
 def test_answerability_fit_recovers_a_known_logistic_model():
