@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
-from qa.answer_type import NEGATION, expected_type, matches
+from qa.answer_type import NEGATION, YES_NO, expected_type, matches
 from qa.describe import Description, asked_description, asked_name, beside_name, describe, named_by
 from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
@@ -47,6 +47,8 @@ class Answer:
         ``confidence >= AnswerSettings.answer_threshold`` (with quotable evidence).
     other_spellings: names in the cited sentences that spell a name of the short answer another way
         (translated news: one source's "Gorbatschow" for another's "Gorbachev").
+    note: what the quotes are, when they are not the evidence of a short answer ("" otherwise): a
+        yes-or-no question is answered by quoting what the documents say on it (``YES_NO_LEAD``).
     """
 
     question: str
@@ -59,6 +61,7 @@ class Answer:
     score: float = float("-inf")
     signals: dict[str, float] = field(default_factory=dict)
     other_spellings: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def short(self) -> str:
@@ -239,8 +242,12 @@ def not_found(question: str, hits: list[Hit], score: float = float("-inf"), sign
     return Answer(question, NOT_FOUND, False, (), tuple(hits), "", sigmoid(score), score, signals or {})
 
 
-def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
-    """The sentence-only answer: the best-matching sentences of the top hits, quoted and cited."""
+YES_NO_LEAD = "What the documents say on this (quoted: judge the yes or no from the sources):"
+
+
+def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings, note: str = "") -> Answer:
+    """The sentence-only answer: the best-matching sentences of the top hits, quoted and cited, after
+    ``note`` (a line that says what the quotes are)."""
     scored = sorted(
         ((s, h.source) for h in hits[: settings.read_depth] for s in h.sentences), key=lambda x: -x[0].score
     )
@@ -253,8 +260,8 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
         return not_found(question, hits, score, signals)
     chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
     citations = [_cite(s, source) for s, source in chosen]
-    return Answer(question, render("", citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
-                  signals)
+    return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
+                  signals, note=note)
 
 
 _NAME = r"(?:[A-Z][\w'\u2019-]*\.?\s?)+"
@@ -451,7 +458,11 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
 
 
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:
-    """Answer with the reader when its weights are present, else from sentences."""
+    """Answer with the reader when its weights are present, else from sentences. A yes-or-no question
+    is answered with the sentences that bear on it: an extractive reader can only point at a span (it
+    answered "Did the talks fail?" with "talks"), and nothing here can judge whether a sentence says yes."""
+    if expected_type(question) == YES_NO:
+        return answer_from_sentences(question, hits, settings, note=YES_NO_LEAD)
     if reader is not None and reader.available:
         return answer_with_reader(question, hits, reader, settings)
     return answer_from_sentences(question, hits, settings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-NUMBER, DATE, NAME, OTHER = "number", "date", "name", "other"
+NUMBER, DATE, NAME, YES_NO, OTHER = "number", "date", "name", "yes-no", "other"
 NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)  # "didn't", "not"
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|tall|often)|what\s+(?:percentage|"
@@ -16,6 +16,9 @@ _NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|t
 _DATE_QUESTION = re.compile(r"^\s*(?:when|(?:in\s+|on\s+)?(?:what|which)\s+(?:year|date|day|month|century|decade))\b",
                             re.I)
 _NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
+_AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)"
+# "Did the talks fail?", "Is Rossi a chemist?"; not "Is it X or Y?" (a span answers that), nor "Was was ...".
+_YES_NO_QUESTION = re.compile(rf"^\s*{_AUXILIARY}(?:n't|n\u2019t)?\s+(?!{_AUXILIARY}\b)(?!.*\bor\b)", re.I)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                  "hundred hundreds thousand thousands million millions billion dozen dozens several few many "
                  "half first second third fourth fifth sixth").split()
@@ -26,7 +29,15 @@ _MONTHS = ("january february march april may june july august september october 
 
 
 def expected_type(question: str) -> str:
-    """NUMBER for how many/much/old/long..., DATE for when/what year..., NAME for who/whom, else OTHER."""
+    """YES_NO for a question that opens with an auxiliary verb ("Did ...?", not "Is it X or Y?"), NUMBER
+    for how many/much/old/long..., DATE for when/what year..., NAME for who/whom, else OTHER.
+
+    Example:
+        >>> [expected_type(q) for q in ("Was Rossi arrested?", "Was Rossi or Bianchi arrested?", "Who won?")]
+        ['yes-no', 'other', 'name']
+    """
+    if _YES_NO_QUESTION.search(question):
+        return YES_NO
     if _NUMBER_QUESTION.search(question):
         return NUMBER
     if _DATE_QUESTION.search(question):

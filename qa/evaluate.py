@@ -328,11 +328,14 @@ def fit_answerability(rows: list[Row], folds: int = 5, max_false_refusal: float 
     The result's ``weights`` and ``threshold`` are ``AnswerSettings.answerability`` / ``answer_threshold``
     (or the ``sentence_`` ones for a run without the reader)."""
     rows = [r for r in rows if r.score != float("inf")]  # answered from a byline or dateline, not by the decision
+    kinds = Counter(tuple(r.signals) for r in rows if r.signals)
+    if not kinds:
+        return {"weights": None, "threshold": None, "note": "no answer signals in this run"}
+    # The decision most answers took (the reader's); the others (yes-or-no questions, answered from
+    # sentences) have their own weights.
+    names = kinds.most_common(1)[0][0]
+    rows = [r for r in rows if not r.signals or tuple(r.signals) == names]
     with_signals = [r for r in rows if r.signals]
-    names = sorted({tuple(r.signals) for r in with_signals}, key=len)
-    if not with_signals or len(names) != 1:
-        return {"weights": None, "threshold": None, "note": "no (or mixed) answer signals in this run"}
-    names = names[0]
     x = np.array([[r.signals[n] for n in names] for r in with_signals], dtype=float)
     y = np.array([_correct(r) for r in with_signals], dtype=float)
     if y.min() == y.max():

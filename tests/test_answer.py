@@ -59,7 +59,11 @@ def test_follow_up_questions_borrow_the_previous_answer():
      ("When was the bridge built?", "in 1901", "date", True),
      ("When was the bridge built?", "the city council", "date", False),
      ("Who built the bridge?", "the city council", "name", True),
-     ("What did the council decide?", "anything at all", "other", True)],
+     ("What did the council decide?", "anything at all", "other", True),
+     ("Was the bridge built in 1901?", "in 1901", "yes-no", True),
+     ("Didn't the council decide?", "anything at all", "yes-no", True),
+     ("Is the bridge made of stone or of wood?", "stone", "other", True),  # a span answers that one
+     ("Was was the plan of the council?", "a bridge", "other", True)],  # a typo, not a yes-or-no question
 )
 def test_answer_types(question, span, kind, ok):
     from qa.answer_type import expected_type, matches
@@ -117,6 +121,17 @@ def test_an_answer_to_another_question_is_not_a_disagreement(almanacs):
     answer = almanacs.ask("When was the ferry across the Elbe in Dresden opened?")
     assert answer.short_answer == "1852"
     assert "differ" not in answer.text and [c.source for c in answer.citations] == ["ferry.txt"]
+
+
+def test_a_yes_or_no_question_is_answered_with_what_the_sources_say(almanacs):
+    from qa.answer import YES_NO_LEAD
+
+    answer = almanacs.ask("Was the bridge over the Vltava in Prague built of stone?")
+    assert answer.answerable and answer.short_answer == "" and answer.note == YES_NO_LEAD
+    assert answer.text.startswith(YES_NO_LEAD + "\n\n")
+    assert answer.citations[0].quote == "It was built of stone."  # the sentence, not a span such as "stone"
+    assert "signals" in answer.as_dict() and set(answer.signals) == {"sentence_score"}
+    assert not almanacs.ask("Did the Dresden football club win the league in 1990?").answerable
 
 
 def _hit(source: str, text: str, overlap: float):

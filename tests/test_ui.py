@@ -36,6 +36,16 @@ def test_api_answer_read_from_a_byline(app_url):
     assert result["short_answer"] == "Tyler Durden" and result["score"] is None and result["confidence"] == 1.0
 
 
+def test_a_yes_or_no_answer_shows_what_its_quotes_are(app_url, assistant):
+    from qa.answer import YES_NO_LEAD
+    from ui.render import answer_markdown
+
+    result = Client(app_url, verbose=False).predict("Is Yuri Zenkovich a US citizen?", 5, api_name="/ask")
+    assert result["note"] == YES_NO_LEAD and result["short_answer"] == "" and result["citations"]
+    shown = answer_markdown(assistant.ask("Is Yuri Zenkovich a US citizen?"))
+    assert shown.startswith(f"*{YES_NO_LEAD}*\n\n> ") and "US citizen" in shown
+
+
 def test_api_retrieve_and_errors(app_url):
     client = Client(app_url, verbose=False)
     hits = client.predict("Who was arrested in Moscow?", 2, api_name="/retrieve")

@@ -31,6 +31,8 @@ def answer_markdown(answer: Answer, asked: str | None = None, turn: int | None =
                 snippet = html.escape(" ".join(hit.text.split())[:220])
                 parts.append(f"- `{html.escape(hit.source)}`: {snippet}…")
         return "\n\n".join(parts)
+    if answer.note:
+        parts.append(f"*{html.escape(answer.note)}*")
     if answer.short_answer:
         parts.append(f"**{html.escape(answer.short_answer)}**")
         if answer.other_spellings:
