@@ -180,6 +180,9 @@ def test_answerability_fit_recovers_a_known_logistic_model():
     assert t < fitted["threshold"] and refused <= 0.1 + 1 / len(rows)
     bylines = [_row(signals={}, score=float("inf")) for _ in range(500)]  # answered by rule, not by the model
     assert fit_answerability(rows + bylines, max_false_refusal=1.0)["accuracy"] == fitted["accuracy"]
+    # Yes-or-no questions are decided from sentences, with their own weights: left out of this fit.
+    quoted = [_row(signals={"sentence_score": 1.0}, contains_any=False, f1=0.0) for _ in range(500)]
+    assert fit_answerability(rows + quoted, max_false_refusal=1.0) == fitted
 
 
 def test_confidence_is_a_probability(assistant):
