@@ -87,6 +87,10 @@ def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
         box.press("Enter")
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
         page.screenshot(path=str(screenshots / "not_found.png"), full_page=True)
+        box.fill("Is Yuri Zenkovich a US citizen?")
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=judge the yes or no from the sources", timeout=60000)
+        page.screenshot(path=str(screenshots / "yes_or_no.png"), full_page=True)
         # A bad question gets its reason in the chat, and the chat goes on.
         box.fill("x" * 1001)
         box.press("Enter")
