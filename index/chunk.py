@@ -71,7 +71,7 @@ def chunk_document(document: Document, max_words: int = 150, overlap_words: int 
     repeats the trailing sentences of the previous one, up to ``overlap_words`` words.
 
     Example:
-        >>> chunk_document(Document("a.txt", "One. Two.", "0"), max_words=1)[1].text
+        >>> chunk_document(Document("a.txt", "One. Two.", "0"), max_words=1, overlap_words=0)[1].text
         'Two.'
     """
     if max_words < 1 or not 0 <= overlap_words < max_words:

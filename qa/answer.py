@@ -234,8 +234,23 @@ def render(short: str, citations: list[Citation], spellings: Sequence[str] = ())
     first = citations[0].source if citations else ""
     for n, c in enumerate(citations, start=1):
         prefix = "" if c.source == first else f"Also in {c.source}: "
-        lines.append(f"{prefix}\"{c.quote}\" [{n}]")
+        lines.append(f"{prefix}{quoted(c.quote)} [{n}]")
     return "\n".join(lines)
+
+
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def quoted(text: str) -> str:
+    """text in quote marks, unless it is a quotation already (a sentence that is all someone's words).
+
+    Example:
+        >>> quoted('He left.'), quoted('"We left," he said.'), quoted('\u201cWe left.\u201d')
+        ('"He left."', '""We left," he said."', '\u201cWe left.\u201d')
+    """
+    if len(text) > 1 and text[0] in _QUOTE_MARKS and text[-1] in _QUOTE_MARKS:
+        return text
+    return f'"{text}"'
 
 
 def not_found(question: str, hits: list[Hit], score: float = float("-inf"), signals: dict | None = None) -> Answer:
@@ -452,7 +467,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     if other is not None:
         span, hit, sentence = other
         citations.append(_cite(sentence, hit.source))
-        text += f"\n\nThe sources differ: {hit.source} says {span.text}: \"{sentence.text}\" [{len(citations)}]"
+        text += f"\n\nThe sources differ: {hit.source} says {span.text}: {quoted(sentence.text)} [{len(citations)}]"
     return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals,
                   tuple(spellings))
 

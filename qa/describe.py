@@ -221,7 +221,7 @@ def beside_name(name: str, sentence: str, start: int, end: int) -> bool:
     Berg and ...") another name, not a description.
 
     Example:
-        >>> beside_name("Rossi", "The Prince of Plock, Anna Rossi, came.", 4, 18)
+        >>> beside_name("Rossi", "The Prince of Plock, Anna Rossi, came.", 4, 19)  # "Prince of Plock"
         True
     """
     keys = _keys_of(name)
