@@ -17,6 +17,7 @@ from qa.describe import asked_name, load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
+from qa.topic import answer_about, topic_request
 
 
 def default_index_dir(docs_dir: str | Path) -> Path:
@@ -135,6 +136,8 @@ class Assistant:
         if asked is not None:  # "Who wrote the article about ...?": the byline of the article about it
             topic_hits = retriever.retrieve(asked.topic or question, k)
             answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
+        if answer is None and (topic := topic_request(question)) is not None:  # "Tell me about X", or just "X"
+            answer = answer_about(question, topic, retriever.retrieve(topic, depth), self.answering)
         if answer is None:
             vector = self.embedder.encode([question])[0]
             hits = retriever.retrieve(question, depth, vector)

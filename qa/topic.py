@@ -1,0 +1,76 @@
+"""Requests about a topic rather than questions: "Tell me about the strike", "What do the articles say
+about Anna Rossi?", or just "Anna Rossi" typed into the chat.
+
+No span answers them, and the answerable decision, fitted on factoid questions, refused "Tell me about X"
+for an X that every document names. They are answered with the sentences that best match the topic
+alone and hold every word of it, quoted under a note that says what they are; "the population of Minsk"
+is not covered by a sentence that has only "population" in it.
+A word counts in another form ("arrests", "arrested") or, for a name, in another spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.lexical import key_tokens, stem_tokens
+from index.names import spelled_alike
+from qa.answer import Answer, AnswerSettings, Citation, not_found, render
+from qa.retrieve import Hit
+
+MAX_BARE_WORDS = 5  # "Anna Rossi", "the strike in Lyon": a few words without a question is a topic
+
+_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:tell\s+me\s+(?:more\s+)?about|describe|explain"
+    r"|give\s+me\s+an\s+overview\s+of|what\s+do(?:es)?\s+(?:the\s+)?(?:documents?|articles?|sources?|texts?|files?"
+    r"|reports?)\s+say\s+about|(?:any\s+)?(?:information|news)\s+(?:on|about))\s+(?P<topic>.+?)[\s?.!]*$",
+    re.I,
+)
+_QUESTION_WORD = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|am|do|does|did|has|have|had|can"
+    r"|could|will|would|shall|should|may|might|must)\b", re.I)
+
+
+def topic_request(question: str) -> str | None:
+    """The topic of a request about a topic ("Tell me about X", "Describe X", "What do the articles say
+    about X?", or a few words that ask nothing: "X"); None for a question.
+
+    Example:
+        >>> [topic_request(q) for q in ("Tell me about the strike.", "Anna Rossi", "Who is Anna Rossi?")]
+        ['the strike', 'Anna Rossi', None]
+    """
+    if (match := _REQUEST.match(question)) is not None:
+        return match.group("topic")
+    words = question.split()
+    if "?" in question or _QUESTION_WORD.match(question) or not 0 < len(words) <= MAX_BARE_WORDS:
+        return None
+    return " ".join(words).rstrip(".!")
+
+
+def covers(topic: str, text: str) -> bool:
+    """Whether text holds every word of topic but stopwords: the same stem, or a name spelled alike.
+
+    Example:
+        >>> covers("the arrests in Moscow", "Two men were arrested in Moscow."), covers("Minsk census", "Minsk.")
+        (True, False)
+    """
+    stems, keys = set(stem_tokens(text)), set(key_tokens(text))
+    for word in re.findall(r"\w+", topic):
+        stem, key = stem_tokens(word), key_tokens(word)
+        if stem and stem[0] not in stems and not (key and spelled_alike(key[0], keys)):
+            return False
+    return True
+
+
+def answer_about(question: str, topic: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
+    """The sentences of hits (retrieved for the topic alone) that hold every word of it, best first (at
+    most ``settings.max_evidence``), quoted under a note; the documents do not cover the topic when no
+    sentence does. No model weighs this: the confidence is 1.0 and the score +inf, as for a byline
+    (``qa.article``), and the answer stays out of the answerable decision's fit."""
+    found = sorted(((s, h.source) for h in hits for s in h.sentences if covers(topic, s.text)),
+                   key=lambda found: -found[0].score)
+    if not found:
+        return not_found(question, hits)
+    citations = [Citation(source, s.start, s.end, s.text) for s, source in found[: settings.max_evidence]]
+    note = f"What the documents say about {topic}:"
+    return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", 1.0, float("inf"),
+                  note=note)
