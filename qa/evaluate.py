@@ -252,14 +252,15 @@ def _answer_figures(rows: list[Row]) -> dict[str, float | None]:
 
 
 def summarize_kinds(rows: list[Row]) -> dict[str, dict]:
-    """The answer figures of each ``kind`` of question (the question file's optional label), for the
-    kinds a set uses; {} when it labels none."""
+    """The answer figures and the citation precision of each ``kind`` of question (the question file's
+    optional label), for the kinds a set uses; {} when it labels none."""
     figures = {}
     for kind in sorted({r.kind for r in rows if r.kind}):
         group = [r for r in rows if r.kind == kind]
         answerable = sum(r.answerable for r in group)
+        cited = [r.citation_in_source for r in group if r.citation_in_source is not None]
         figures[kind] = {"questions": len(group), "answerable": answerable, "unanswerable": len(group) - answerable,
-                         **_answer_figures(group)}
+                         **_answer_figures(group), "citation_precision_source": _mean(cited)}
     return figures
 
 

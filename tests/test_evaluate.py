@@ -129,15 +129,18 @@ def test_each_metric_against_hand_computed_values(assistant):
 def test_figures_by_kind_of_question():
     from qa.evaluate import summarize_kinds
 
-    rows = [_row(kind="who"), _row(kind="who", f1=0.0, contains_any=False, predicted_answerable=False),
+    rows = [_row(kind="who"), _row(kind="who", f1=0.0, contains_any=False, predicted_answerable=False,
+                                   citation_in_source=None),
             _row(kind="who", answerable=False, expected=[], predicted_answerable=False),
             _row(kind="date", f1=0.5), _row()]
     kinds = summarize_kinds(rows)
     assert list(kinds) == ["date", "who"]  # unlabelled questions are in no kind
     assert kinds["who"] == {"questions": 3, "answerable": 2, "unanswerable": 1, "has_ans_em": 1.0,
                             "has_ans_f1": 0.5, "overall_f1": 0.6667, "contains_any": 0.5, "contains_all": 1.0,
-                            "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5}
+                            "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5, "citation_precision_source": 1.0}
     assert kinds["date"]["has_ans_f1"] == 0.5 and kinds["date"]["no_ans_accuracy"] is None
+    half = summarize_kinds([_row(kind="quote", expected=[], citation_in_source=0.5), _row(kind="quote", expected=[])])
+    assert half["quote"]["citation_precision_source"] == 0.75 and half["quote"]["has_ans_f1"] is None
     assert summarize_kinds([_row()]) == {}
 
 
