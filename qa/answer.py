@@ -48,7 +48,8 @@ class Answer:
     other_spellings: names in the cited sentences that spell a name of the short answer another way
         (translated news: one source's "Gorbatschow" for another's "Gorbachev").
     note: what the quotes are, when they are not the evidence of a short answer ("" otherwise): a
-        yes-or-no question is answered by quoting what the documents say on it (``YES_NO_LEAD``).
+        yes-or-no question is answered by quoting what the documents say on it (``YES_NO_LEAD``), a
+        request about a topic by quoting what they say about it (``qa.topic``).
     """
 
     question: str

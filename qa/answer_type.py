@@ -16,9 +16,14 @@ _NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|t
 _DATE_QUESTION = re.compile(r"^\s*(?:when|(?:in\s+|on\s+)?(?:what|which)\s+(?:year|date|day|month|century|decade))\b",
                             re.I)
 _NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
-_AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)"
+AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)"
+WH_WORD = r"(?:who|whom|whose|what|which|when|where|why|how)"
 # "Did the talks fail?", "Is Rossi a chemist?"; not "Is it X or Y?" (a span answers that), nor "Was was ...".
-_YES_NO_QUESTION = re.compile(rf"^\s*{_AUXILIARY}(?:n't|n\u2019t)?\s+(?!{_AUXILIARY}\b)(?!.*\bor\b)", re.I)
+_YES_NO_QUESTION = re.compile(rf"^\s*{AUXILIARY}(?:n't|n\u2019t)?\s+(?!{AUXILIARY}\b)(?!.*\bor\b)", re.I)
+# A wh-question asked politely: "Can you tell me who ...?", "Do you know when ...?".
+_POLITE = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show)\s+me"
+                     r"|do(?:es)?\s+(?:you|anyone)\s+know|i(?:'d|\u2019d|\s+would)\s+like\s+to\s+know|tell\s+me)"
+                     rf"\s+(?={WH_WORD}\b)", re.I)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                  "hundred hundreds thousand thousands million millions billion dozen dozens several few many "
                  "half first second third fourth fifth sixth").split()
@@ -28,6 +33,17 @@ _MONTHS = ("january february march april may june july august september october 
            "century decade").split()
 
 
+def plain_question(question: str) -> str:
+    """question without a polite opening that wraps a wh-question.
+
+    Example:
+        >>> plain_question("Could you please tell me who won the race?"), plain_question("Did Rossi win?")
+        ('Who won the race?', 'Did Rossi win?')
+    """
+    plain = _POLITE.sub("", question, count=1)
+    return plain if plain == question else plain[:1].upper() + plain[1:]
+
+
 def expected_type(question: str) -> str:
     """YES_NO for a question that opens with an auxiliary verb ("Did ...?", not "Is it X or Y?"), NUMBER
     for how many/much/old/long..., DATE for when/what year..., NAME for who/whom, else OTHER.
@@ -35,7 +51,10 @@ def expected_type(question: str) -> str:
     Example:
         >>> [expected_type(q) for q in ("Was Rossi arrested?", "Was Rossi or Bianchi arrested?", "Who won?")]
         ['yes-no', 'other', 'name']
+        >>> expected_type("Can you tell me who won?"), expected_type("Do you know when it ended?")
+        ('name', 'date')
     """
+    question = plain_question(question)
     if _YES_NO_QUESTION.search(question):
         return YES_NO
     if _NUMBER_QUESTION.search(question):

@@ -12,6 +12,7 @@ from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import read_document
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, compose_answer
+from qa.answer_type import plain_question
 from qa.article import answer_from_head, article_question
 from qa.describe import asked_name, load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
@@ -128,7 +129,7 @@ class Assistant:
 
     def ask(self, question: str, k: int = 5) -> Answer:
         """Answer question from the documents, with citations; ``answerable`` is False when they do not say."""
-        question, k = check_question(question), check_k(k)
+        question, k = plain_question(check_question(question)), check_k(k)  # "Can you tell me who ...?": "Who ...?"
         with self._lock:
             retriever, index = self._retriever, self.index
         depth = max(k, self.answering.read_depth, self.answering.corroboration_depth)

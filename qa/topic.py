@@ -15,6 +15,7 @@ import re
 from index.lexical import key_tokens, stem_tokens
 from index.names import spelled_alike
 from qa.answer import Answer, AnswerSettings, Citation, not_found, render
+from qa.answer_type import AUXILIARY, WH_WORD
 from qa.retrieve import Hit
 
 MAX_BARE_WORDS = 5  # "Anna Rossi", "the strike in Lyon": a few words without a question is a topic
@@ -25,9 +26,7 @@ _REQUEST = re.compile(
     r"|reports?)\s+say\s+about|(?:any\s+)?(?:information|news)\s+(?:on|about))\s+(?P<topic>.+?)[\s?.!]*$",
     re.I,
 )
-_QUESTION_WORD = re.compile(
-    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|am|do|does|did|has|have|had|can"
-    r"|could|will|would|shall|should|may|might|must)\b", re.I)
+_QUESTION_WORD = re.compile(rf"^\s*(?:{WH_WORD}|{AUXILIARY})\b", re.I)
 
 
 def topic_request(question: str) -> str | None:

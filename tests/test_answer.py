@@ -63,7 +63,9 @@ def test_follow_up_questions_borrow_the_previous_answer():
      ("Was the bridge built in 1901?", "in 1901", "yes-no", True),
      ("Didn't the council decide?", "anything at all", "yes-no", True),
      ("Is the bridge made of stone or of wood?", "stone", "other", True),  # a span answers that one
-     ("Was was the plan of the council?", "a bridge", "other", True)],  # a typo, not a yes-or-no question
+     ("Was was the plan of the council?", "a bridge", "other", True),  # a typo, not a yes-or-no question
+     ("Can you tell me who built the bridge?", "the city council", "name", True),  # a wh-question, politely
+     ("Did the man who built the bridge leave?", "the city council", "yes-no", True)],
 )
 def test_answer_types(question, span, kind, ok):
     from qa.answer_type import expected_type, matches

@@ -70,6 +70,17 @@ def test_odd_but_valid_questions_are_answered(assistant, question):
     assert any("arrested two Belarusians in Moscow" in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize("polite", ["Can you tell me who was arrested in Moscow?",
+                                    "could you please tell me who was arrested in Moscow?",
+                                    "Do you know who was arrested in Moscow?"])
+def test_a_politely_wrapped_question_is_asked_plainly(assistant, polite):
+    """Not a yes-or-no question: the reader reads "Who was arrested in Moscow?" (the wrapped question got a
+    wrong name from it), and the answer says what was searched for."""
+    answer, plain = assistant.ask(polite), assistant.ask("Who was arrested in Moscow?")
+    assert answer.question == "Who was arrested in Moscow?" and answer.note == ""
+    assert (answer.short_answer, answer.citations) == (plain.short_answer, plain.citations)
+
+
 def test_a_file_that_vanishes_is_skipped(tmp_path):
     from index.documents import read_document
 
