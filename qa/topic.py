@@ -38,11 +38,13 @@ def topic_request(question: str) -> str | None:
         ['the strike', 'Anna Rossi', None]
     """
     if (match := _REQUEST.match(question)) is not None:
-        return match.group("topic")
-    words = question.split()
-    if "?" in question or _QUESTION_WORD.match(question) or not 0 < len(words) <= MAX_BARE_WORDS:
-        return None
-    return " ".join(words).rstrip(".!")
+        topic = match.group("topic")
+    else:
+        words = question.split()
+        if "?" in question or _QUESTION_WORD.match(question) or not 0 < len(words) <= MAX_BARE_WORDS:
+            return None
+        topic = " ".join(words).rstrip(".!")
+    return topic if stem_tokens(topic) else None  # "the", "and so on": no word that a sentence could hold
 
 
 def covers(topic: str, text: str) -> bool:

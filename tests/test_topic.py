@@ -18,6 +18,8 @@ from qa.topic import covers, topic_request
     ("Did the strike end", None),
     ("if the strike ends what happens to the port of Lyon", None),  # too long to be a topic
     ("   ", None),
+    ("the", None),  # stopwords only: every sentence would "cover" it
+    ("Tell me about it", None),
 ])
 def test_requests_about_a_topic(request_, topic):
     assert topic_request(request_) == topic
