@@ -18,7 +18,7 @@ from qa.describe import asked_name, load_parser
 from qa.errors import InvalidQuestionError, check_k, check_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
-from qa.topic import answer_about, topic_request
+from qa.topic import DOCUMENTS_SEARCHED, answer_about, answer_which_documents, documents_request, topic_request
 
 
 def default_index_dir(docs_dir: str | Path) -> Path:
@@ -139,6 +139,9 @@ class Assistant:
             answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
         if answer is None and (topic := topic_request(question)) is not None:  # "Tell me about X", or just "X"
             answer = answer_about(question, topic, retriever.retrieve(topic, depth), self.answering)
+        if answer is None and (topic := documents_request(question)) is not None:  # "Which articles mention X?"
+            hits = retriever.retrieve(topic, DOCUMENTS_SEARCHED)
+            answer = answer_which_documents(question, topic, hits, index.passage_count)
         if answer is None:
             vector = self.embedder.encode([question])[0]
             hits = retriever.retrieve(question, depth, vector)

@@ -1,5 +1,6 @@
 """Requests about a topic rather than questions: "Tell me about the strike", "What do the articles say
-about Anna Rossi?", or just "Anna Rossi" typed into the chat.
+about Anna Rossi?", or just "Anna Rossi" typed into the chat; and questions about which documents
+mention one: "Which articles mention Anna Rossi?", "How many documents talk about the strike?".
 
 No span answers them, and the answerable decision, fitted on factoid questions, refused "Tell me about X"
 for an X that every document names. They are answered with the sentences that best match the topic
@@ -16,8 +17,9 @@ from index.lexical import key_tokens, stem_tokens
 from index.names import spelled_alike
 from qa.answer import Answer, AnswerSettings, Citation, not_found, render
 from qa.answer_type import AUXILIARY, WH_WORD
-from qa.retrieve import Hit
+from qa.retrieve import Hit, Sentence
 
+DOCUMENTS_SEARCHED = 50  # passages searched for "Which articles mention X?"
 MAX_BARE_WORDS = 5  # "Anna Rossi", "the strike in Lyon": a few words without a question is a topic
 
 _REQUEST = re.compile(
@@ -26,6 +28,11 @@ _REQUEST = re.compile(
     r"|reports?)\s+say\s+about|(?:any\s+)?(?:information|news)\s+(?:on|about))\s+(?P<topic>.+?)[\s?.!]*$",
     re.I,
 )
+_WHICH_DOCUMENTS = re.compile(
+    r"^\s*(?:which|what|how\s+many)\s+(?:of\s+the\s+)?(?:documents?|articles?|files?|sources?|texts?|stories|reports?)"
+    r"\s+(?:mention|mentions|name|names|discuss|discusses|cover|covers|report\s+on|reports\s+on|refer\s+to"
+    r"|refers\s+to|(?:talk|talks|are|is|write|writes)\s+about|say\s+anything\s+about|says\s+anything\s+about)"
+    r"\s+(?P<topic>.+?)[\s?.!]*$", re.I)
 _QUESTION_WORD = re.compile(rf"^\s*(?:{WH_WORD}|{AUXILIARY})\b", re.I)
 
 
@@ -45,6 +52,18 @@ def topic_request(question: str) -> str | None:
             return None
         topic = " ".join(words).rstrip(".!")
     return topic if stem_tokens(topic) else None  # "the", "and so on": no word that a sentence could hold
+
+
+def documents_request(question: str) -> str | None:
+    """The topic of a question about which documents mention it ("Which articles mention X?", "How many
+    documents talk about X?"); None for any other question.
+
+    Example:
+        >>> documents_request("Which articles mention the strike?"), documents_request("Which strike ended?")
+        ('the strike', None)
+    """
+    match = _WHICH_DOCUMENTS.match(question)
+    return match.group("topic") if match is not None and stem_tokens(match.group("topic")) else None
 
 
 def covers(topic: str, text: str) -> bool:
@@ -75,3 +94,26 @@ def answer_about(question: str, topic: str, hits: list[Hit], settings: AnswerSet
     note = f"What the documents say about {topic}:"
     return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", 1.0, float("inf"),
                   note=note)
+
+
+def answer_which_documents(question: str, topic: str, hits: list[Hit], passages: int) -> Answer:
+    """The documents among hits (retrieved for the topic alone) with a sentence that holds every word of
+    the topic, best match first: the short answer lists them, and each is cited by its best such sentence.
+    The hits bound the search: where they are fewer than the index's ``passages``, a document whose mention
+    ranks below them is missed, and the note says among how many passages it looked. Confidence 1.0 and
+    score +inf, as ``answer_about``."""
+    best: dict[str, Sentence] = {}
+    for h in hits:
+        for s in h.sentences:
+            if covers(topic, s.text) and (h.source not in best or s.score > best[h.source].score):
+                best[h.source] = s
+    if not best:
+        return not_found(question, hits)
+    ranked = sorted(best.items(), key=lambda item: -item[1].score)
+    citations = [Citation(source, s.start, s.end, s.text) for source, s in ranked]
+    count = "1 document mentions" if len(ranked) == 1 else f"{len(ranked)} documents mention"
+    searched = ":" if len(hits) >= passages else f", among the {len(hits)} passages that match it best:"
+    note = f"{count} {topic}{searched}"
+    short = ", ".join(source for source, _ in ranked)
+    return Answer(question, render(f"{note}\n{short}", citations), True, tuple(citations), tuple(hits), short,
+                  1.0, float("inf"), note=note)

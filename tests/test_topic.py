@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.topic import covers, topic_request
+from qa.topic import covers, documents_request, topic_request
 
 
 @pytest.mark.parametrize(("request_", "topic"), [
@@ -48,3 +48,24 @@ def test_a_topic_no_sentence_covers_is_not_in_the_documents(assistant):
     for request in ("the population of Minsk", "Tell me about the Winter Olympics"):
         answer = assistant.ask(request)
         assert not answer.answerable and answer.citations == () and answer.hits
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("Which articles mention Anna Rossi?", "Anna Rossi"),
+    ("How many documents talk about the strike?", "the strike"),
+    ("What files refer to the port authority", "the port authority"),
+    ("Which of the sources report on the census?", "the census"),
+    ("Which article did Anna Rossi write?", None),
+    ("Which articles mention it?", None),
+])
+def test_questions_about_which_documents_mention_a_topic(question, topic):
+    assert documents_request(question) == topic
+
+
+def test_which_documents_mention_a_name_in_either_spelling(assistant, seed_texts):
+    answer = assistant.ask("Which articles mention Zenkovich?")
+    mentioning = sorted(s for s, text in seed_texts.items() if "Zenkovich" in text or "Senkowitsch" in text)
+    assert len(mentioning) == 2 and sorted(answer.short_answer.split(", ")) == mentioning
+    assert sorted(c.source for c in answer.citations) == mentioning  # one quote from each
+    assert answer.note == "2 documents mention Zenkovich:"  # all of the seeds' passages were searched
+    assert not assistant.ask("Which articles mention the Winter Olympics?").answerable
