@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
@@ -258,15 +258,27 @@ def not_found(question: str, hits: list[Hit], score: float = float("-inf"), sign
     return Answer(question, NOT_FOUND, False, (), tuple(hits), "", sigmoid(score), score, signals or {})
 
 
+def distinct_sentences(found: list[tuple[Sentence, str]]) -> list[tuple[Sentence, str]]:
+    """found (sentence, source) pairs without repeats, in order: passages overlap, so one sentence of a
+    document can come with two hits."""
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for sentence, source in found:
+        if (source, sentence.start, sentence.end) not in seen:
+            seen.add((source, sentence.start, sentence.end))
+            kept.append((sentence, source))
+    return kept
+
+
 YES_NO_LEAD = "What the documents say on this (quoted: judge the yes or no from the sources):"
 
 
 def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettings, note: str = "") -> Answer:
     """The sentence-only answer: the best-matching sentences of the top hits, quoted and cited, after
     ``note`` (a line that says what the quotes are)."""
-    scored = sorted(
+    scored = distinct_sentences(sorted(
         ((s, h.source) for h in hits[: settings.read_depth] for s in h.sentences), key=lambda x: -x[0].score
-    )
+    ))
     if not scored:
         return not_found(question, hits)
     best = scored[0][0]
@@ -473,12 +485,38 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
                   tuple(spellings))
 
 
+_OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.I)
+
+
+def _naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
+    """hits cut to their sentences that name one of the question's names (its capitalised words after the
+    first, spelled alike), or that open with a pronoun right after such a sentence ("The bridge over the
+    Vltava opened in 1841. It was built of stone."), and to the hits left with any; all of hits when the
+    question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg"."""
+    names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
+    if not names:
+        return hits
+    cut = []
+    for hit in hits:
+        kept, naming = [], False
+        for sentence in hit.sentences:
+            naming = (any(spelled_alike(k, set(key_tokens(sentence.text))) for k in names)
+                      or (naming and bool(_OPENS_WITH_PRONOUN.match(sentence.text))))
+            if naming:
+                kept.append(sentence)
+        if kept:
+            cut.append(replace(hit, sentences=tuple(kept)))
+    return cut
+
+
 def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:
     """Answer with the reader when its weights are present, else from sentences. A yes-or-no question
     is answered with the sentences that bear on it: an extractive reader can only point at a span (it
     answered "Did the talks fail?" with "talks"), and nothing here can judge whether a sentence says yes."""
     if expected_type(question) == YES_NO:
-        return answer_from_sentences(question, hits, settings, note=YES_NO_LEAD)
+        about = _naming_the_names_of(question, hits)
+        return answer_from_sentences(question, about, settings, note=YES_NO_LEAD) if about else not_found(question,
+                                                                                                         hits)
     if reader is not None and reader.available:
         return answer_with_reader(question, hits, reader, settings)
     return answer_from_sentences(question, hits, settings)

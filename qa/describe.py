@@ -129,6 +129,18 @@ def _trimmed(tokens: list) -> list:
     return tokens
 
 
+_HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame madam mister".split())
+
+
+def _without_honorifics(tokens: list) -> list:
+    """tokens without a courtesy title at either end: "Dr [Alan Greenspan]" has no description."""
+    while tokens and tokens[-1].text.lower().rstrip(".") in _HONORIFICS:
+        tokens = tokens[:-1]
+    while tokens and tokens[0].text.lower().rstrip(".") in _HONORIFICS:
+        tokens = tokens[1:]
+    return tokens
+
+
 def _is_noun(token) -> bool:
     return token.tag_ in _NOUN_TAGS or (token.tag_ == "NNP" and token.text.islower())
 
@@ -206,7 +218,7 @@ def describe(name: str, sentence: str) -> Description | None:
     mention = _mention(doc, keys)
     if mention is None:
         return None
-    tokens = _premodifier(doc, mention) or _postmodifier(mention)
+    tokens = _without_honorifics(_premodifier(doc, mention)) or _postmodifier(mention)
     if not tokens or {t.i for t in tokens} & {m.i for m in mention}:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)

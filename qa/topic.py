@@ -15,7 +15,7 @@ import re
 
 from index.lexical import key_tokens, stem_tokens
 from index.names import spelled_alike
-from qa.answer import Answer, AnswerSettings, Citation, not_found, render
+from qa.answer import Answer, AnswerSettings, Citation, distinct_sentences, not_found, render
 from qa.answer_type import AUXILIARY, WH_WORD
 from qa.retrieve import Hit, Sentence
 
@@ -86,8 +86,8 @@ def answer_about(question: str, topic: str, hits: list[Hit], settings: AnswerSet
     most ``settings.max_evidence``), quoted under a note; the documents do not cover the topic when no
     sentence does. No model weighs this: the confidence is 1.0 and the score +inf, as for a byline
     (``qa.article``), and the answer stays out of the answerable decision's fit."""
-    found = sorted(((s, h.source) for h in hits for s in h.sentences if covers(topic, s.text)),
-                   key=lambda found: -found[0].score)
+    found = distinct_sentences(sorted(((s, h.source) for h in hits for s in h.sentences if covers(topic, s.text)),
+                                      key=lambda found: -found[0].score))
     if not found:
         return not_found(question, hits)
     citations = [Citation(source, s.start, s.end, s.text) for s, source in found[: settings.max_evidence]]

@@ -134,6 +134,16 @@ def test_a_yes_or_no_question_is_answered_with_what_the_sources_say(almanacs):
     assert answer.citations[0].quote == "It was built of stone."  # the sentence, not a span such as "stone"
     assert "signals" in answer.as_dict() and set(answer.signals) == {"sentence_score"}
     assert not almanacs.ask("Did the Dresden football club win the league in 1990?").answerable
+    assert not almanacs.ask("Did Napoleon open the bridge?").answerable  # no sentence names Napoleon
+
+
+def test_a_sentence_in_two_overlapping_passages_is_quoted_once():
+    from qa.answer import distinct_sentences
+    from qa.retrieve import Sentence
+
+    first, other = Sentence(0, 9, "It opened.", 0.5, 1.0, 1.5), Sentence(10, 20, "It closed.", 0.4, 1.0, 1.4)
+    found = [(first, "a.txt"), (other, "a.txt"), (first, "a.txt"), (first, "b.txt")]
+    assert distinct_sentences(found) == [(first, "a.txt"), (other, "a.txt"), (first, "b.txt")]
 
 
 def _hit(source: str, text: str, overlap: float):

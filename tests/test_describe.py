@@ -37,6 +37,8 @@ SENTENCE = "Police in Lyon detained the chemist Marie Dubois and the pilot Jean 
       "newly elected MP for Lyon"),  # up to the first title: not "office with the ... MP"
      ("Marie Dubois", "A plot to kill Marie Dubois, other top officials, and their families was foiled.", None),
      ("Tom Berg", "Tom Berg and Anna Rossi signed it in 1990.", None),  # named, not described
+     ("Berg", "Dr Berg said the rates would rise.", None),  # a courtesy title is no description
+     ("Berg", "Mr. Berg, the bank's chairman, said so.", "bank's chairman"),
      ("Tom Berg", SENTENCE, None)],  # not named at all
 )
 def test_the_words_a_sentence_attaches_to_a_name(name, sentence, expected):
