@@ -500,7 +500,8 @@ def _naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         kept, naming = [], False
         for sentence in hit.sentences:
-            naming = (any(spelled_alike(k, set(key_tokens(sentence.text))) for k in names)
+            keys = set(key_tokens(sentence.text))
+            naming = (any(spelled_alike(k, keys) for k in names)
                       or (naming and bool(_OPENS_WITH_PRONOUN.match(sentence.text))))
             if naming:
                 kept.append(sentence)
