@@ -34,11 +34,12 @@ _WHICH_DOCUMENTS = re.compile(
     r"|refers\s+to|(?:talk|talks|are|is|write|writes)\s+about|say\s+anything\s+about|says\s+anything\s+about)"
     r"\s+(?P<topic>.+?)[\s?.!]*$", re.I)
 _QUESTION_WORD = re.compile(rf"^\s*(?:{WH_WORD}|{AUXILIARY})\b", re.I)
+_ASKS = re.compile(rf"\b{WH_WORD}\b", re.I)  # "BBN provided financing for what?" asks; "Anna Rossi?" does not
 
 
 def topic_request(question: str) -> str | None:
     """The topic of a request about a topic ("Tell me about X", "Describe X", "What do the articles say
-    about X?", or a few words that ask nothing: "X"); None for a question.
+    about X?", or a few words that ask nothing: "X", "X?"); None for a question.
 
     Example:
         >>> [topic_request(q) for q in ("Tell me about the strike.", "Anna Rossi", "Who is Anna Rossi?")]
@@ -48,9 +49,9 @@ def topic_request(question: str) -> str | None:
         topic = match.group("topic")
     else:
         words = question.split()
-        if "?" in question or _QUESTION_WORD.match(question) or not 0 < len(words) <= MAX_BARE_WORDS:
+        if _ASKS.search(question) or _QUESTION_WORD.match(question) or not 0 < len(words) <= MAX_BARE_WORDS:
             return None
-        topic = " ".join(words).rstrip(".!")
+        topic = " ".join(words).rstrip(".!?")
     return topic if stem_tokens(topic) else None  # "the", "and so on": no word that a sentence could hold
 
 

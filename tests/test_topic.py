@@ -14,7 +14,9 @@ from qa.topic import covers, documents_request, topic_request
     ("Anna Rossi", "Anna Rossi"),
     ("strike  Lyon!", "strike Lyon"),
     ("Who is Anna Rossi?", None),
-    ("Anna Rossi?", None),  # a question, for the reader
+    ("Anna Rossi?", "Anna Rossi"),
+    ("Lyon financed what?", None),  # a question, for the reader
+    ("In what city is Lyon?", None),
     ("Did the strike end", None),
     ("if the strike ends what happens to the port of Lyon", None),  # too long to be a topic
     ("   ", None),
