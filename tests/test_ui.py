@@ -12,10 +12,10 @@ from tests.conftest import free_port
 
 @pytest.fixture(scope="module")
 def app_url(assistant):
-    from ui.app import CSS, build_app
+    from ui.app import CSS, SEED_EXAMPLES, build_app
 
     port = free_port()
-    demo = build_app(assistant)
+    demo = build_app(assistant, examples=SEED_EXAMPLES)  # the assistant reads a copy of seeds/
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
@@ -44,6 +44,14 @@ def test_a_yes_or_no_answer_shows_what_its_quotes_are(app_url, assistant):
     assert result["note"] == YES_NO_LEAD and result["short_answer"] == "" and result["citations"]
     shown = answer_markdown(assistant.ask("Is Yuri Zenkovich a US citizen?"))
     assert shown.startswith(f"*{YES_NO_LEAD}*\n\n> ") and "US citizen" in shown
+
+
+def test_seed_examples_only_over_the_seeds_folder(tmp_path):
+    from ui.app import SEED_EXAMPLES, SEEDS, examples_for
+
+    assert examples_for(SEEDS) == SEED_EXAMPLES and examples_for(SEEDS / ".." / "seeds") == SEED_EXAMPLES
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    assert examples_for(tmp_path / "seeds") == []  # the same files elsewhere are someone else's folder
 
 
 def test_api_retrieve_and_errors(app_url):
@@ -91,6 +99,11 @@ def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
         box.press("Enter")
         page.wait_for_selector("#chat >> text=judge the yes or no from the sources", timeout=60000)
         page.screenshot(path=str(screenshots / "yes_or_no.png"), full_page=True)
+        page.get_by_text("Tell me about Serhienka", exact=True).click()  # an example fills the box
+        page.wait_for_function("document.querySelector('#question textarea').value === 'Tell me about Serhienka'",
+                               timeout=20000)
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=What the documents say about Serhienka", timeout=60000)
         # A bad question gets its reason in the chat, and the chat goes on.
         box.fill("x" * 1001)
         box.press("Enter")
@@ -151,6 +164,8 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         browser = _browser(p)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # phone-width screen
         page.goto(url)
+        page.wait_for_selector("#question textarea", timeout=20000)
+        assert page.get_by_text("Tell me about Serhienka", exact=True).count() == 0  # no seed examples here
         box = page.locator("#question textarea")
         box.fill("Who was arrested in Moscow?")
         box.press("Enter")

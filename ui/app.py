@@ -23,12 +23,20 @@ logger = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".txt", ".md")
 MAX_UPLOAD_BYTES = 5_000_000
 REMOVED = ".removed"  # where removed documents go (skipped when the folder is read)
-EXAMPLES = [
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_EXAMPLES = [  # questions about the project's own seeds/, offered only when that folder is open
     "Who was arrested in Moscow?",
     "Which of them is a US citizen?",
     "Which opposition leader spoke from exile?",
+    "Tell me about Serhienka",
     "What is the population of Minsk?",
 ]
+
+
+def examples_for(docs_dir: str | Path) -> list[str]:
+    """The example questions to offer over docs_dir: the seeds' own, or none for any other folder (a
+    question about Moscow is no example over someone's reports)."""
+    return list(SEED_EXAMPLES) if Path(docs_dir).resolve() == SEEDS else []
 CSS = """
 #cited { background: #ffe58a; padding: 0 2px; }
 .source-name { font-weight: 600; margin-bottom: 6px; }
@@ -109,8 +117,10 @@ def add_files(assistant: Assistant, paths: list[str]) -> list[str]:
     return messages
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat app for assistant; call ``.launch()`` on the result."""
+def build_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blocks:
+    """The chat app for assistant; call ``.launch()`` on the result. ``examples``: the example questions
+    offered under the question box (default: ``examples_for`` the assistant's folder)."""
+    examples = examples_for(assistant.docs_dir) if examples is None else examples
 
     def ask(question: str, k: int = 5) -> dict:
         """Answer a question from the documents; the JSON of ``qa.Answer``."""
@@ -190,11 +200,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3, min_width=300):
                     chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
-                                         placeholder="Ask a question about the documents, "
-                                                     "e.g. one of the examples below.")
+                                         placeholder="Ask a question about the documents"
+                                                     + (", e.g. one of the examples below." if examples else "."))
                     question = gr.Textbox(label="Question", placeholder="Type a question and press Enter",
                                           autofocus=True, elem_id="question", max_lines=3)
-                    gr.Examples(EXAMPLES, inputs=question, label="Examples")
+                    if examples:
+                        gr.Examples(examples, inputs=question, label="Examples")
                 with gr.Column(scale=2, min_width=300):
                     citations = gr.Radio(label="Citations (click to view the source)", choices=[], elem_id="citations")
                     viewer = gr.HTML(elem_id="viewer")
