@@ -198,11 +198,12 @@ def _corroborations(short: str, evidence: Sentence, source: str, hits: list[Hit]
         naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)
                   and s.overlap >= floor]
         if naming:
-            found.append(_cite(max(naming, key=lambda s: s.score), hit.source))
+            found.append(cite(max(naming, key=lambda s: s.score), hit.source))
     return found
 
 
-def _cite(sentence: Sentence, source: str) -> Citation:
+def cite(sentence: Sentence, source: str) -> Citation:
+    """The citation of a scored sentence of source: its span, and its text as the quote."""
     return Citation(source, sentence.start, sentence.end, sentence.text)
 
 
@@ -287,7 +288,7 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
     if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
     chosen = [c for c in scored if c[0].score >= best.score - 0.1][: settings.max_evidence]
-    citations = [_cite(s, source) for s, source in chosen]
+    citations = [cite(s, source) for s, source in chosen]
     return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", sigmoid(score), score,
                   signals, note=note)
 
@@ -472,14 +473,14 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     local_start, local_end = balanced(evidence.text, local_start, local_end)
     short = evidence.text[local_start:local_end]
     answer_keys = _name_keys(short)
-    citations = [_cite(evidence, best_hit.source), *_corroborations(short, evidence, best_hit.source, hits, settings)]
+    citations = [cite(evidence, best_hit.source), *_corroborations(short, evidence, best_hit.source, hits, settings)]
     spellings = other_spellings(short, [c.quote for c in citations])
     text = render(short, citations, spellings)
     other = None if described or named else _alternative(best, evidence, answer_keys, candidates,
                                                 decision_score(best) - settings.disagreement_gap)
     if other is not None:
         span, hit, sentence = other
-        citations.append(_cite(sentence, hit.source))
+        citations.append(cite(sentence, hit.source))
         text += f"\n\nThe sources differ: {hit.source} says {span.text}: {quoted(sentence.text)} [{len(citations)}]"
     return Answer(question, text, True, tuple(citations), tuple(hits), short, sigmoid(score), score, signals,
                   tuple(spellings))

@@ -13,7 +13,7 @@ import re
 import string
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -264,23 +264,25 @@ def summarize_kinds(rows: list[Row]) -> dict[str, dict]:
     return figures
 
 
+TRADE_OFF_FIGURES = ("has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate")
+
+
 def trade_off(rows: list[Row], floor: float = 0.0, step: float = 0.05) -> dict:
     """The answer figures had the run answered only at ``confidence >= t``: at ``floor`` (the run's own
     threshold: a question it refused has no answer to score below it, so a run with ``--answer-all``
     covers every t), at each multiple of ``step`` above it, and at the confidence that maximises overall F1.
     What NoAns costs in answers, measured rather than guessed; its ``best`` is an upper bound for the
     decision on this set (in-sample: no threshold scores better here)."""
-    has = [r for r in rows if r.answerable]
-    no = [r for r in rows if not r.answerable]
 
     def at(t: float) -> dict[str, float | None]:
-        def answers(r: Row) -> bool:
-            return r.predicted_answerable and r.confidence >= t
+        def rethresholded(r: Row) -> Row:  # an answer under t becomes a refusal, scored as the run scores one
+            if not r.predicted_answerable or r.confidence >= t:
+                return r
+            refused = 0.0 if r.answerable else 1.0
+            return replace(r, predicted_answerable=False, em=refused, f1=refused)
 
-        f1 = [r.f1 if answers(r) else 0.0 for r in has if r.expected]
-        refused = [float(not answers(r)) for r in no]
-        return {"threshold": round(t, 4), "has_ans_f1": _mean(f1), "no_ans_accuracy": _mean(refused),
-                "overall_f1": _mean(f1 + refused), "false_refusal_rate": _mean([float(not answers(r)) for r in has])}
+        figures = _answer_figures([rethresholded(r) for r in rows])
+        return {"threshold": round(t, 4), **{k: figures[k] for k in TRADE_OFF_FIGURES}}
 
     steps = [floor, *(t for n in range(int(round(1 / step)) + 1) if (t := n * step) > floor + 1e-9)]
     candidates = sorted({r.confidence for r in rows if r.predicted_answerable and r.confidence >= floor} | {1.01})
@@ -470,7 +472,7 @@ def _markdown(report: dict, plots: list[str], worst: int = 15) -> str:
 def _trade_off_lines(trade: dict | None) -> list[str]:
     if not trade or not trade["thresholds"]:
         return []
-    columns = ["threshold", "has_ans_f1", "no_ans_accuracy", "overall_f1", "false_refusal_rate"]
+    columns = ["threshold", *TRADE_OFF_FIGURES]
     lines = ["## Threshold trade-off", "",
              f"Had the run answered only at confidence >= threshold (thresholds under this run's own, "
              f"{trade['floor']}, need a run with `--answer-all`):", "",

@@ -12,10 +12,11 @@ A word counts in another form ("arrests", "arrested") or, for a name, in another
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.lexical import key_tokens, stem_tokens
 from index.names import spelled_alike
-from qa.answer import Answer, AnswerSettings, Citation, distinct_sentences, not_found, render
+from qa.answer import Answer, AnswerSettings, cite, distinct_sentences, not_found, render
 from qa.answer_type import AUXILIARY, WH_WORD
 from qa.retrieve import Hit, Sentence
 
@@ -67,6 +68,17 @@ def documents_request(question: str) -> str | None:
     return match.group("topic") if match is not None and stem_tokens(match.group("topic")) else None
 
 
+@lru_cache(maxsize=256)
+def _terms(topic: str) -> tuple[tuple[str, str], ...]:
+    """Each word of topic but stopwords, as (stem, name key): worked out once per topic, not per sentence."""
+    terms = []
+    for word in re.findall(r"\w+", topic):
+        stem, key = stem_tokens(word), key_tokens(word)
+        if stem:
+            terms.append((stem[0], key[0] if key else ""))
+    return tuple(terms)
+
+
 def covers(topic: str, text: str) -> bool:
     """Whether text holds every word of topic but stopwords: the same stem, or a name spelled alike.
 
@@ -75,11 +87,13 @@ def covers(topic: str, text: str) -> bool:
         (True, False)
     """
     stems, keys = set(stem_tokens(text)), set(key_tokens(text))
-    for word in re.findall(r"\w+", topic):
-        stem, key = stem_tokens(word), key_tokens(word)
-        if stem and stem[0] not in stems and not (key and spelled_alike(key[0], keys)):
-            return False
-    return True
+    return all(stem in stems or (key and spelled_alike(key, keys)) for stem, key in _terms(topic))
+
+
+def _covering(topic: str, hits: list[Hit]) -> list[tuple[Sentence, str]]:
+    """The (sentence, source) pairs of hits whose sentence covers topic, best first, each once."""
+    return distinct_sentences(sorted(((s, h.source) for h in hits for s in h.sentences if covers(topic, s.text)),
+                                     key=lambda found: -found[0].score))
 
 
 def answer_about(question: str, topic: str, hits: list[Hit], settings: AnswerSettings) -> Answer:
@@ -87,11 +101,10 @@ def answer_about(question: str, topic: str, hits: list[Hit], settings: AnswerSet
     most ``settings.max_evidence``), quoted under a note; the documents do not cover the topic when no
     sentence does. No model weighs this: the confidence is 1.0 and the score +inf, as for a byline
     (``qa.article``), and the answer stays out of the answerable decision's fit."""
-    found = distinct_sentences(sorted(((s, h.source) for h in hits for s in h.sentences if covers(topic, s.text)),
-                                      key=lambda found: -found[0].score))
+    found = _covering(topic, hits)
     if not found:
         return not_found(question, hits)
-    citations = [Citation(source, s.start, s.end, s.text) for s, source in found[: settings.max_evidence]]
+    citations = [cite(s, source) for s, source in found[: settings.max_evidence]]
     note = f"What the documents say about {topic}:"
     return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", 1.0, float("inf"),
                   note=note)
@@ -103,15 +116,11 @@ def answer_which_documents(question: str, topic: str, hits: list[Hit], passages:
     The hits bound the search: where they are fewer than the index's ``passages``, a document whose mention
     ranks below them is missed, and the note says among how many passages it looked. Confidence 1.0 and
     score +inf, as ``answer_about``."""
-    best: dict[str, Sentence] = {}
-    for h in hits:
-        for s in h.sentences:
-            if covers(topic, s.text) and (h.source not in best or s.score > best[h.source].score):
-                best[h.source] = s
+    best = {source: s for s, source in reversed(_covering(topic, hits))}  # the best sentence wins
     if not best:
         return not_found(question, hits)
     ranked = sorted(best.items(), key=lambda item: -item[1].score)
-    citations = [Citation(source, s.start, s.end, s.text) for source, s in ranked]
+    citations = [cite(s, source) for source, s in ranked]
     count = "1 document mentions" if len(ranked) == 1 else f"{len(ranked)} documents mention"
     searched = ":" if len(hits) >= passages else f", among the {len(hits)} passages that match it best:"
     note = f"{count} {topic}{searched}"

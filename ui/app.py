@@ -37,6 +37,8 @@ def examples_for(docs_dir: str | Path) -> list[str]:
     """The example questions to offer over docs_dir: the seeds' own, or none for any other folder (a
     question about Moscow is no example over someone's reports)."""
     return list(SEED_EXAMPLES) if Path(docs_dir).resolve() == SEEDS else []
+
+
 CSS = """
 #cited { background: #ffe58a; padding: 0 2px; }
 .source-name { font-weight: 600; margin-bottom: 6px; }
