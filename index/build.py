@@ -35,7 +35,8 @@ from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers
+FORMAT_VERSION = 5  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers;
+# 5: passages know their heading path, which is embedded and indexed with them
 MANIFEST = "manifest.json"
 
 
@@ -138,7 +139,7 @@ class Index:
     def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts,
                    vector_index: str = "auto") -> Index:
         """A base-only index (every row in the base tier)."""
-        texts = [p.text for p in passages]
+        texts = [p.searchable for p in passages]
         offsets = _Embedded(passages, vectors, sentence_vectors, sentence_counts).sentence_offsets
         return cls(passages, vectors, documents, model, chunking,
                    TieredLexicalIndex(LexicalIndex(texts, "words")),
@@ -216,7 +217,8 @@ def _atomic_write_text(path: Path, text: str) -> None:
 def _write_passages(path: Path, passages: list[Passage]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for p in passages:
-            handle.write(json.dumps({"source": p.source, "start": p.start, "end": p.end, "text": p.text}) + "\n")
+            row = {"source": p.source, "start": p.start, "end": p.end, "text": p.text}
+            handle.write(json.dumps({**row, "heading": p.heading} if p.heading else row) + "\n")
 
 
 def _write_tier(folder: Path, tier: _Embedded) -> None:
@@ -348,7 +350,7 @@ def _tiered_index(base: _Embedded, delta: _Embedded | None, words: LexicalIndex,
     """An Index over a base tier (with its BM25 indexes and retired documents) and an optional delta."""
     joined = _Embedded.join([base] + ([delta] if delta else []), base.vectors.shape[1])
     mask = np.array([p.source in retired for p in base.passages], dtype=bool)
-    texts = [p.text for p in delta.passages] if delta else []
+    texts = [p.searchable for p in delta.passages] if delta else []
     return Index(
         joined.passages, joined.vectors, documents, model, chunking, TieredLexicalIndex(words, mask, texts),
         TieredLexicalIndex(names, mask, texts), joined.sentence_vectors, joined.sentence_offsets,
@@ -412,8 +414,10 @@ def _embed_documents(
         passages.extend(chunks)
         infos[doc.source] = DocumentInfo(doc.source, doc.sha256, len(doc.text.encode("utf-8")), len(chunks), now,
                                          doc.encoding)
-    spans = [split_sentences(p.text) for p in passages]
-    vectors, sentence_vectors = embedder.encode_with_sentences([p.text for p in passages], spans, progress)
+    # The heading path is embedded before the text, so each sentence's vector is read in its section's context.
+    spans = [[(s + len(p.searchable) - len(p.text), e + len(p.searchable) - len(p.text)) for s, e in
+              split_sentences(p.text)] for p in passages]
+    vectors, sentence_vectors = embedder.encode_with_sentences([p.searchable for p in passages], spans, progress)
     stacked = np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dimension))
     embedded = _Embedded(passages, vectors, stacked.astype(np.float16), [len(group) for group in spans])
     return embedded, infos

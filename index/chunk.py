@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.documents import Document
+from index.structure import Outline
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital,
 # digit or quote; a line break always ends one (news text puts headlines and bylines on lines).
@@ -20,12 +21,14 @@ _WORD = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class Passage:
-    """A span of a document: ``text == document_text[start:end]``."""
+    """A span of a document: ``text == document_text[start:end]``; ``heading``: the path of the headings
+    it sits under ("Travel policy > Per diems", see ``index.structure``), less one that the text starts with."""
 
     source: str
     start: int
     end: int
     text: str
+    heading: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end or len(self.text) != self.end - self.start:
@@ -34,6 +37,11 @@ class Passage:
     @property
     def id(self) -> str:
         return f"{self.source}:{self.start}-{self.end}"
+
+    @property
+    def searchable(self) -> str:
+        """What is embedded and indexed for the passage: its heading path, then its text."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -67,18 +75,31 @@ def _word_spans(text: str, start: int, end: int, max_words: int) -> list[tuple[i
 
 
 def chunk_document(document: Document, max_words: int = 150, overlap_words: int = 30) -> list[Passage]:
-    """Pack whole sentences into passages of at most ``max_words`` words; each passage after the first
-    repeats the trailing sentences of the previous one, up to ``overlap_words`` words.
+    """Pack whole sentences into passages of at most ``max_words`` words, section by section (a passage
+    never runs across a heading); each passage after the first of its section repeats the trailing
+    sentences of the previous one, up to ``overlap_words`` words. Each passage knows its heading path.
 
     Example:
         >>> chunk_document(Document("a.txt", "One. Two.", "0"), max_words=1, overlap_words=0)[1].text
         'Two.'
+        >>> [(p.heading, p.text) for p in chunk_document(Document("a.md", "# Leave\\nTen days.", "0"))]
+        [('', '# Leave\\nTen days.')]
     """
     if max_words < 1 or not 0 <= overlap_words < max_words:
         raise ValueError(f"need max_words >= 1 and 0 <= overlap_words < max_words, got {max_words}, {overlap_words}")
+    outline = Outline(document.text)
+    passages: list[Passage] = []
+    for section in outline.sections:
+        for p in _pack(document, section.start, section.end, max_words, overlap_words):
+            passages.append(Passage(p.source, p.start, p.end, p.text, outline.context(p.start)))
+    return passages
+
+
+def _pack(document: Document, start: int, end: int, max_words: int, overlap_words: int) -> list[Passage]:
+    """Whole sentences of ``document.text[start:end]`` packed into overlapping passages."""
     text = document.text
     units: list[tuple[int, int, int]] = []  # start, end, words
-    for s, e in split_sentences(text):
+    for s, e in split_sentences(text, start, end):
         count = len(_WORD.findall(text, s, e))
         pieces = _word_spans(text, s, e, max_words) if count > max_words else [(s, e)]
         units.extend((ps, pe, len(_WORD.findall(text, ps, pe))) for ps, pe in pieces)
