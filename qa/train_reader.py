@@ -15,6 +15,7 @@ import logging
 import random
 import re
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,16 @@ from qa.answer_type import NEGATION
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "squad-train" / "train-v1.1.json.gz"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEFAULT_TRAIN = SHARED / "squad-train" / "train-v1.1.json.gz"
+SQUAD2_TRAIN = SHARED / "squad2-train" / "train-v2.0-recovered.json.gz"
+HELDOUT_BUCKETS = 10
+
+
+def is_heldout(title: str) -> bool:
+    """Whether an article of the training file belongs to the held-out slice (one in ten, by a hash of
+    its title): never trained on, kept to choose thresholds and measure the models."""
+    return zlib.crc32(title.encode("utf-8")) % HELDOUT_BUCKETS == 0
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
@@ -176,7 +186,7 @@ def swap_role(question: str, context: str, answer_start: int, rng: random.Random
 
 def load_examples(
     path: Path, negative_ratio: float, seed: int, swap_ratio: float = 0.0, contradict_ratio: float = 0.0,
-    role_swap_ratio: float = 0.0,
+    role_swap_ratio: float = 0.0, split: str = "all",
 ) -> list[TrainExample]:
     """Positive SQuAD examples plus negatives: for a ``negative_ratio`` share of questions, either the
     most word-overlapping other paragraph of the same article or the gold paragraph with the answer
@@ -185,7 +195,11 @@ def load_examples(
     (:func:`swap_entity`); for a ``contradict_ratio`` share, the question turned against its paragraph
     (:func:`contradict`); for a ``role_swap_ratio`` share, a named entity swapped for another of the same
     kind that the paragraph names (:func:`swap_role`). Each kind draws from its own random stream, so its
-    ratio leaves the other examples unchanged."""
+    ratio leaves the other examples unchanged.
+
+    A SQuAD 2.0 file's unanswerable questions (``is_impossible``) are negatives as they are, with no
+    rewriting. ``split`` reads every article ("all"), all but the held-out slice ("train", see
+    :func:`is_heldout`), or that slice alone ("heldout")."""
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     contradict_rng = random.Random(seed + 2)
@@ -194,6 +208,8 @@ def load_examples(
         articles = json.load(handle)["data"]
     examples: list[TrainExample] = []
     for article in articles:
+        if split != "all" and is_heldout(article.get("title", "")) != (split == "heldout"):
+            continue
         contexts = [p["context"] for p in article["paragraphs"]]
         context_words = [_words(c) for c in contexts]
         pool = [m.group() for p in article["paragraphs"] for qa in p["qas"]
@@ -201,6 +217,9 @@ def load_examples(
         for index, paragraph in enumerate(article["paragraphs"]):
             context = paragraph["context"]
             for qa in paragraph["qas"]:
+                if qa.get("is_impossible"):
+                    examples.append(TrainExample(qa["question"], context, -1, ""))
+                    continue
                 answer = qa["answers"][0]
                 start, text = answer["answer_start"], answer["text"]
                 question = qa["question"]
@@ -319,8 +338,8 @@ def export_fp16(model, path: Path) -> None:
 
 
 def _sample(path: Path, negative_ratio: float, seed: int, swap_ratio: float,
-            contradict_ratio: float = 0.0, role_swap_ratio: float = 0.0) -> list[TrainExample]:
-    examples = load_examples(path, negative_ratio, seed, swap_ratio, contradict_ratio, role_swap_ratio)
+            contradict_ratio: float = 0.0, role_swap_ratio: float = 0.0, split: str = "all") -> list[TrainExample]:
+    examples = load_examples(path, negative_ratio, seed, swap_ratio, contradict_ratio, role_swap_ratio, split)
     random.Random(seed).shuffle(examples)
     return examples
 
@@ -337,7 +356,7 @@ def select_examples(args: argparse.Namespace) -> list[TrainExample]:
     ``--skip-seen`` examples of the swap-free sample, and the questions listed in each ``--skip-questions-of``
     work dir), cut to ``--examples``."""
     examples = _sample(Path(args.data), args.negative_ratio, args.seed, args.swap_ratio, args.contradict_ratio,
-                       args.role_swap_ratio)
+                       args.role_swap_ratio, args.split)
     seen: set[str] = set()
     if args.skip_seen:
         earlier = _sample(Path(args.data), args.negative_ratio, args.seed, 0.0)[: args.skip_seen]
@@ -458,7 +477,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog="example: python -m qa.train_reader --work-dir .reader-run --examples 22000 "
         "--export qa/models/reader.safetensors",
     )
-    parser.add_argument("--data", default=str(DEFAULT_TRAIN), help="SQuAD 1.1 train json.gz")
+    parser.add_argument("--data", default=str(DEFAULT_TRAIN), help="SQuAD 1.1 or 2.0 train json.gz "
+                        f"(2.0's unanswerable questions are negatives as they are; {SQUAD2_TRAIN.name} is in "
+                        "../shared/squad2-train/)")
+    parser.add_argument("--split", choices=("all", "train", "heldout"), default="all",
+                        help="articles to read: all, all but the held-out tenth (train), or that tenth")
     parser.add_argument("--work-dir", default=".reader-run", help="checkpoints, log, snapshots")
     parser.add_argument("--examples", type=int, default=22000, help="examples to train on (0 = all)")
     parser.add_argument("--negative-ratio", type=float, default=0.3)
