@@ -54,7 +54,7 @@ def test_bad_question_exits_2_with_one_line(assistant):
 def test_empty_folder_exits_2(tmp_path):
     result = _cli("index", str(tmp_path), "--index-dir", str(tmp_path / "idx"))
     assert result.returncode == 2
-    assert "no readable .txt or .md documents" in result.stderr
+    assert "no readable documents (.txt, .md, .pdf, .docx, .html, .htm)" in result.stderr
 
 
 def test_help_shows_examples():

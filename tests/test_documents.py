@@ -81,8 +81,37 @@ def test_decode_matches_read_text_newlines(tmp_path):
 
 
 def test_empty_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(EmptyFolderError, match="no readable .txt or .md documents"):
+    with pytest.raises(EmptyFolderError, match=r"no readable documents \(.txt, .md, .pdf, .docx, .html, .htm\) in "):
         load_folder(tmp_path)
+
+
+def test_symlinks_leaving_the_folder_are_skipped(tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "private").mkdir(parents=True)
+    (outside / "secret.txt").write_text("The vault code is 4711.", encoding="utf-8")
+    (outside / "private" / "diary.md").write_text("Dear diary.", encoding="utf-8")
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "own.txt").write_text("Our own text.", encoding="utf-8")
+    os.symlink(outside / "secret.txt", docs / "secret.txt")  # a file link out
+    os.symlink(outside / "private", docs / "private")  # a folder link out
+    os.symlink(outside / "secret.txt", docs / "sub" / "relative.txt")  # nested: still out
+    os.symlink(docs / "own.txt", docs / "sub" / "alias.txt")  # inside to inside: kept
+    os.symlink(docs / "sub", docs / "shortcut")  # a folder link inside: kept
+    report = load_folder(docs)
+    assert [d.source for d in report.documents] == ["own.txt", "sub/alias.txt"]  # sub is read once, by its name
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("private", "links outside the folder"), ("secret.txt", "links outside the folder"),
+        ("sub/relative.txt", "links outside the folder"),
+    ]
+    assert all("4711" not in d.text and "diary" not in d.text for d in report.documents)
+
+
+def test_docs_folder_reached_through_a_link_is_inside(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("Text.", encoding="utf-8")
+    os.symlink(tmp_path / "real", tmp_path / "docs")
+    assert [d.source for d in load_folder(tmp_path / "docs").documents] == ["a.txt"]
 
 
 def test_missing_folder(tmp_path):
