@@ -58,6 +58,23 @@ def heldout_rows(seen: list[Path], n: int, seed: int = 7) -> list[dict]:
     return rows[:n]
 
 
+def squad2_heldout_rows(n: int, seed: int = 7) -> list[dict]:
+    """n questions (a seeded sample) of the held-out tenth of ``../shared/squad2-train/`` (articles that
+    ``qa.train_reader.is_heldout`` keeps out of training), a third of them unanswerable as in the file."""
+    import gzip
+    import random
+
+    from qa.train_reader import SQUAD2_TRAIN, is_heldout
+
+    with gzip.open(SQUAD2_TRAIN, "rt", encoding="utf-8") as handle:
+        articles = [a for a in json.load(handle)["data"] if is_heldout(a["title"])]
+    rows = [{"question": q["question"], "paragraph": p["context"], "answers": [a["text"] for a in q["answers"]],
+             "answerable": not q.get("is_impossible"), "source": "squad2-heldout", "start": 0}
+            for article in articles for p in article["paragraphs"] for q in p["qas"]]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
 def score_reader(reader: Reader, rows: list[dict]) -> dict:
     """HasAns EM/F1 of the best span in each row's paragraph, and the null-margin ROC AUC."""
     ems, f1s, margins_has, margins_no = [], [], [], []
@@ -134,6 +151,8 @@ def main() -> None:
     parser.add_argument("--step-offset", type=int, default=0,
                         help="training steps done before the first --curve work dir (earlier stages)")
     parser.add_argument("--limit", type=int, default=0, help="squad-dev questions to use (0 = all 1,015)")
+    parser.add_argument("--squad2-heldout", type=int, default=0, metavar="N",
+                        help="read N questions of squad2-train's held-out articles instead of squad-dev")
     parser.add_argument("--quantize", action="store_true", help="also score int8 dynamic quantization (PyTorch)")
     parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx",
                         help="how to run the reader (--curve snapshots always use torch: no export per snapshot)")
@@ -145,7 +164,8 @@ def main() -> None:
     parser.add_argument("--seen", type=Path, nargs="*", default=[],
                         help="training work dirs whose questions.txt lists the questions to leave out of --heldout")
     args = parser.parse_args()
-    rows = heldout_rows(args.seen, args.heldout) if args.heldout else squad_dev_rows(limit=args.limit)
+    rows = (heldout_rows(args.seen, args.heldout) if args.heldout
+            else squad2_heldout_rows(args.squad2_heldout) if args.squad2_heldout else squad_dev_rows(limit=args.limit))
     weights = list(args.weights)
     steps: dict[Path, int] = {}
     if args.curve:

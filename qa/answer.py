@@ -21,12 +21,15 @@ CORROBORATION_COVERAGE = 0.5  # of the evidence's question-word overlap, for an 
 
 @dataclass(frozen=True)
 class Citation:
-    """A quoted sentence: ``quote == document[start:end]`` for the document ``source``."""
+    """A quoted sentence: ``quote == document[start:end]`` for the document ``source`` (its extracted
+    text, ``Assistant.document_text``); ``page``: the PDF page the quote starts on (1-based), None for
+    other formats."""
 
     source: str
     start: int
     end: int
     quote: str
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,11 @@ class Answer:
         (translated news: one source's "Gorbatschow" for another's "Gorbachev").
     note: what the quotes are, when they are not the evidence of a short answer ("" otherwise): a
         yes-or-no question is answered by quoting what the documents say on it (``YES_NO_LEAD``), a
-        request about a topic by quoting what they say about it (``qa.topic``).
+        request about a topic by quoting what they say about it (``qa.topic``), a reason, steps or a
+        list by the sentences or items that give it (``qa.forms``).
+    searched: what was searched for, when it differs from the question as asked: typos corrected against
+        the documents' words, a polite wrapper or leading emoji dropped (``qa.plan``); "" otherwise.
+    form: the form of answer the question asked for (``qa.plan``: "span", "reason", "list", ...).
     """
 
     question: str
@@ -63,6 +70,8 @@ class Answer:
     signals: dict[str, float] = field(default_factory=dict)
     other_spellings: tuple[str, ...] = ()
     note: str = ""
+    searched: str = ""
+    form: str = ""
 
     @property
     def short(self) -> str:
@@ -109,7 +118,7 @@ class AnswerSettings:
     read_depth: int = 3
     # Fitted by `python -m qa eval ../shared/squad-dev/questions.jsonl --docs ../shared/squad-dev/docs --answer-all`
     # (README, "Evaluation"): the threshold keeps false refusals on squad-dev at or under 15%.
-    answerability: tuple[float, ...] = (0.1806, -0.8179, 5.1814, 2.4297, -0.7609, -11.2557, -3.1599)
+    answerability: tuple[float, ...] = (0.1806, -0.8179, 5.1814, 2.4297, -0.7609, -11.2557, 0.5, 0.2, -3.1599)
     answer_threshold: float = 0.266
     type_penalty: float = 6.0
     context_sentences: int | None = 1
@@ -117,8 +126,9 @@ class AnswerSettings:
     corroboration_depth: int = 10
     min_similarity: float = 0.25
     max_evidence: int = 3
-    sentence_answerability: tuple[float, ...] = (3.1091, -3.777)  # the same command with --no-reader
+    sentence_answerability: tuple[float, ...] = (1.0, 1.0, -1.0)
     sentence_answer_threshold: float = 0.295
+    sentence_fallback_probability: float = 0.8  # a sentence answers a refused short-answer question above this
 
     def __post_init__(self) -> None:
         for names, weights in ((READER_SIGNALS, self.answerability), (SENTENCE_SIGNALS, self.sentence_answerability)):
@@ -133,8 +143,10 @@ class AnswerSettings:
 
 
 READER_SIGNALS = ("margin", "top_score", "evidence_similarity", "evidence_overlap", "passage_overlap",
-                  "negation_unmatched")
-SENTENCE_SIGNALS = ("sentence_score",)
+                  "negation_unmatched", "judged", "best_judged")
+# "judged": the answer-sentence model's log-odds for the evidence sentence (``qa.judge``); "best_judged": the
+# highest it gave any sentence read. Both are 0.0 when the model is not there.
+SENTENCE_SIGNALS = ("sentence_score", "judged")
 
 
 def negation_unmatched(question: str, evidence: str) -> float:
@@ -283,7 +295,7 @@ def answer_from_sentences(question: str, hits: list[Hit], settings: AnswerSettin
     if not scored:
         return not_found(question, hits)
     best = scored[0][0]
-    signals = {"sentence_score": best.score}
+    signals = {"sentence_score": best.score, "judged": best.judged if best.judged is not None else 0.0}
     score = settings.log_odds(signals)
     if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
@@ -438,10 +450,14 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     def decision_score(span: Span) -> float:
         return span.margin - (0.0 if matches(kind, span.text) else settings.type_penalty)
 
+    judged_any = [s.judged for h in hits for s in h.sentences if s.judged is not None]
+
     def signals_of(span: Span, hit: Hit, evidence: Sentence) -> dict[str, float]:
         return {"margin": decision_score(span), "top_score": hits[0].score, "evidence_similarity": evidence.similarity,
                 "evidence_overlap": evidence.overlap, "passage_overlap": max(s.overlap for s in hit.sentences),
-                "negation_unmatched": negation_unmatched(question, evidence.text)}
+                "negation_unmatched": negation_unmatched(question, evidence.text),
+                "judged": evidence.judged if evidence.judged is not None else (min(judged_any) if judged_any else 0.0),
+                "best_judged": max(judged_any, default=0.0)}
 
     # Each passage's span is weighed by the answerable decision itself: the reader's margin and how well
     # its sentence matches the question, so a confident span in a sentence about something else loses.
@@ -489,16 +505,20 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
 _OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.I)
 
 
-def _naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
+def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
     """hits cut to their sentences that name one of the question's names (its capitalised words after the
     first, spelled alike), or that open with a pronoun right after such a sentence ("The bridge over the
     Vltava opened in 1841. It was built of stone."), and to the hits left with any; all of hits when the
-    question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg"."""
+    question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg". A
+    passage under a heading that names one ("Harbour Lamp FAQ") names it in every sentence."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
     if not names:
         return hits
     cut = []
     for hit in hits:
+        if any(spelled_alike(k, names) for k in key_tokens(hit.heading)):
+            cut.append(hit)
+            continue
         kept, naming = [], False
         for sentence in hit.sentences:
             keys = set(key_tokens(sentence.text))
@@ -516,7 +536,7 @@ def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settin
     is answered with the sentences that bear on it: an extractive reader can only point at a span (it
     answered "Did the talks fail?" with "talks"), and nothing here can judge whether a sentence says yes."""
     if expected_type(question) == YES_NO:
-        about = _naming_the_names_of(question, hits)
+        about = naming_the_names_of(question, hits)
         return answer_from_sentences(question, about, settings, note=YES_NO_LEAD) if about else not_found(question,
                                                                                                          hits)
     if reader is not None and reader.available:

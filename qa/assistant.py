@@ -9,16 +9,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
-from index.documents import read_document
+from index.documents import Document, read_document
+from index.loaders import page_of
 from index.embed import Progress
-from qa.answer import Answer, AnswerSettings, compose_answer
-from qa.answer_type import plain_question
-from qa.article import answer_from_head, article_question
-from qa.describe import asked_name, load_parser
+from qa.answer import Answer, AnswerSettings, Citation
+from qa.article import answer_from_head
+from qa.describe import load_parser
+from qa.engine import answer_planned, combined, with_context
 from qa.errors import InvalidQuestionError, check_k, check_question
+from qa.judge import Judged, SentenceJudge
+from qa.plan import ARTICLE, DOCUMENTS, TOPIC, QuestionPlan, plan_question
 from qa.reader import PassageRef, Reader
 from qa.retrieve import Hit, RetrievalSettings, Retriever
-from qa.topic import DOCUMENTS_SEARCHED, answer_about, answer_which_documents, documents_request, topic_request
+from qa.spelling import Speller
+from qa.topic import DOCUMENTS_SEARCHED, answer_about, answer_which_documents
 
 
 def default_index_dir(docs_dir: str | Path) -> Path:
@@ -40,9 +44,10 @@ class Assistant:
 
     def __init__(self, docs_dir: Path, index_dir: Path, embedder: Embedder, reader: Reader | None,
                  chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings,
-                 vector_index: str = "auto") -> None:
+                 vector_index: str = "auto", judge: SentenceJudge | None = None) -> None:
         self.docs_dir, self.index_dir, self.vector_index = docs_dir, index_dir, vector_index
-        self.embedder, self.reader = embedder, reader
+        self.embedder, self.reader, self.judge = embedder, reader, judge
+        self._speller: Speller | None = None
         self.chunking, self.retrieval, self.answering = chunking, retrieval, answering
         self._lock = threading.RLock()
         self.index: Index
@@ -54,14 +59,16 @@ class Assistant:
              reader: Reader | None = None, use_reader: bool = True, chunking: Chunking = Chunking(),
              retrieval: RetrievalSettings = RetrievalSettings(),
              answering: AnswerSettings = AnswerSettings(), progress: Progress | None = None,
-             vector_index: str = "auto") -> Assistant:
+             vector_index: str = "auto", judge: SentenceJudge | None = None) -> Assistant:
         """Open the assistant over docs_dir, building or refreshing its index in index_dir.
 
         Args:
             docs_dir: folder of ``.txt``/``.md`` documents (searched recursively).
             index_dir: where the index lives; default ``default_index_dir(docs_dir)``.
-            embedder, reader: share already-loaded models between assistants.
-            use_reader: False answers from sentences only, without the trained reader.
+            embedder, reader, judge: share already-loaded models between assistants (judge: the
+                answer-sentence model, ``qa.judge``).
+            use_reader: False answers from sentences only, without the trained reader or the
+                answer-sentence model.
             progress: called with (passages embedded, passages to embed) while indexing.
             vector_index: "auto" (exact search below ``index.store.EXACT_LIMIT`` passages, IVF above),
                 "exact" or "ivf".
@@ -74,6 +81,7 @@ class Assistant:
         assistant = cls(
             docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder or Embedder(),
             (reader or Reader()) if use_reader else None, chunking, retrieval, answering, vector_index,
+            (judge or SentenceJudge()) if use_reader else None,
         )
         assistant.refresh(progress)
         return assistant
@@ -85,7 +93,16 @@ class Assistant:
                                        self.vector_index, previous=getattr(self, "index", None))
             self.index, self.last_refresh = index, report
             self._retriever = Retriever(index, self.embedder, self.retrieval)
+            self._speller = None
             return report
+
+    def speller(self) -> Speller:
+        """The documents' vocabulary, for correcting the words of questions (built on first use after
+        each refresh)."""
+        with self._lock:
+            if self._speller is None:
+                self._speller = Speller(p.searchable for p in self.index.passages)
+            return self._speller
 
     def warm_up(self) -> None:
         """Load both models (and the parser ``qa.describe`` uses) and run each once, so that the first
@@ -94,6 +111,9 @@ class Assistant:
         if self.reader is not None and self.reader.available:
             self.reader.read("Who wrote it?", [PassageRef("warm-up", 0, "Anna wrote it.")])
             load_parser()
+        if self.judge is not None and self.judge.available:
+            self.judge.logits("Who wrote it?", [Judged("Anna wrote it.")])
+        self.speller()
 
     def document_text(self, source: str) -> str:
         """The text of an indexed document, as its offsets refer to it."""
@@ -127,27 +147,54 @@ class Assistant:
             retriever = self._retriever
         return retriever.retrieve_many(checked, k)
 
+    def plan(self, question: str) -> QuestionPlan:
+        """How ``ask`` understands question (``qa.plan``): its form, and its words as searched."""
+        return plan_question(check_question(question), self.speller())
+
     def ask(self, question: str, k: int = 5) -> Answer:
         """Answer question from the documents, with citations; ``answerable`` is False when they do not say."""
-        question, k = plain_question(check_question(question)), check_k(k)  # "Can you tell me who ...?": "Who ...?"
+        k = check_k(k)
+        plan = self.plan(question)
+        if plan.parts:  # "Who leads the team, and when did she join?": each part on its own
+            answers: list[Answer] = []
+            for part in plan.parts:
+                answers.append(self.ask(with_context(part, answers[-1] if answers else None), k))
+            return replace(combined(plan.searched, list(plan.parts), answers), form="parts",
+                           searched="" if plan.searched == " ".join(plan.asked.split()) else plan.searched)
         with self._lock:
             retriever, index = self._retriever, self.index
         depth = max(k, self.answering.read_depth, self.answering.corroboration_depth)
-        asked, answer = article_question(question), None
-        if asked is not None:  # "Who wrote the article about ...?": the byline of the article about it
-            topic_hits = retriever.retrieve(asked.topic or question, k)
-            answer = answer_from_head(asked, question, topic_hits, index.head, len(index.documents), self.answering)
-        if answer is None and (topic := topic_request(question)) is not None:  # "Tell me about X", or just "X"
-            answer = answer_about(question, topic, retriever.retrieve(topic, depth), self.answering)
-        if answer is None and (topic := documents_request(question)) is not None:  # "Which articles mention X?"
-            hits = retriever.retrieve(topic, DOCUMENTS_SEARCHED)
-            answer = answer_which_documents(question, topic, hits, index.passage_count)
+        searched, answer = plan.searched, None
+        if plan.form == ARTICLE:  # "Who wrote the article about ...?": the byline of the article about it
+            topic_hits = retriever.retrieve(plan.subject or searched, k)
+            answer = answer_from_head(plan.article, searched, topic_hits, index.head, len(index.documents),
+                                      self.answering)
+        elif plan.form == TOPIC:  # "Tell me about X", or just "X"
+            answer = answer_about(searched, plan.subject, retriever.retrieve(plan.subject, depth), self.answering)
+            if not answer.answerable and plan.keywords:  # keywords no sentence holds all of: ask them
+                answer = None
+        elif plan.form == DOCUMENTS:  # "Which articles mention X?"
+            hits = retriever.retrieve(plan.subject, DOCUMENTS_SEARCHED)
+            answer = answer_which_documents(searched, plan.subject, hits, index.passage_count)
         if answer is None:
-            vector = self.embedder.encode([question])[0]
-            hits = retriever.retrieve(question, depth, vector)
-            if (name := asked_name(question)) and hits:  # "Who is X?": also where each document first names X
+            vector = self.embedder.encode([searched])[0]
+            hits = retriever.retrieve(searched, depth, vector)
+            if plan.name and hits:  # "Who is X?": also where each document first names X
                 seen = {(h.source, h.start) for h in hits}
-                hits += [h for h in retriever.first_mentions(question, name, [h.source for h in hits], vector)
+                hits += [h for h in retriever.first_mentions(searched, plan.name, [h.source for h in hits], vector)
                          if (h.source, h.start) not in seen]
-            answer = compose_answer(question, hits, self.reader, self.answering)
-        return replace(answer, hits=answer.hits[:k])
+            answer = answer_planned(plan, hits, self.reader, self.judge, self.answering, retriever.following)
+        shown = "" if searched == " ".join(plan.asked.split()) else searched
+        return replace(answer, hits=answer.hits[:k], searched=shown, form=plan.form,
+                       citations=self._with_pages(answer.citations))
+
+    def _with_pages(self, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+        """citations with the page each quote starts on, for documents with pages (PDFs)."""
+        if not any(c.source.lower().endswith(".pdf") for c in citations):
+            return citations
+        paged = []
+        for c in citations:
+            doc = read_document(self.docs_dir / c.source, c.source) if c.source.lower().endswith(".pdf") else None
+            pages = doc.pages if isinstance(doc, Document) else ()
+            paged.append(replace(c, page=page_of(pages, c.start)) if pages else c)
+        return tuple(paged)

@@ -124,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(answer.as_dict())
         else:
+            if answer.searched:
+                print(f"Searched for: {answer.searched}\n")
             print(answer.text)
             print(f"\nConfidence: {answer.confidence:.0%}")
             if answer.citations:

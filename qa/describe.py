@@ -203,9 +203,36 @@ def _keys_of(name: str) -> set[str]:
     return {k for word in name.split() if word[:1].isupper() for k in key_tokens(word)}
 
 
+# How profiles and team pages write a role beside a name: "Jane Roe (CTO)", "Jane Roe - Head of Support",
+# "Jane Roe | CFO", "Jane Roe: Chief Technology Officer" (a list line or table cell).
+_ROLE_BESIDE = re.compile(r"\s*(?:\((?P<paren>[^()\n]{2,60})\)|[-\u2013\u2014|:][ \t]+(?P<dash>[^\n.;,()]{2,60}?)[ \t]*(?:[.;,(]|$))")
+
+
+def role_beside(name: str, sentence: str) -> Description | None:
+    """The role a profile line writes beside the name: in brackets after it ("Jane Roe (CTO)") or after a
+    dash, bar or colon ("Jane Roe - Head of Support"); the name matched by its last word, spelled alike.
+
+    Example:
+        >>> role_beside("Jane Roe", "- Jane Roe (Chief Technology Officer) joined in 2019.").text
+        'Chief Technology Officer'
+        >>> role_beside("Priya Nair", "Priya Nair \u2013 Head of Support").text
+        'Head of Support'
+    """
+    surname = key_tokens(name.split()[-1]) if name.split() else []
+    for word in re.finditer(r"[^\W\d_][\w'\u2019-]*", sentence):
+        if not surname or not spelled_alike(surname[0], set(key_tokens(word.group()))):
+            continue
+        match = _ROLE_BESIDE.match(sentence, word.end())
+        if match is not None:
+            group = "paren" if match.group("paren") else "dash"
+            return Description(match.start(group), match.end(group), match.group(group))
+    return None
+
+
 def describe(name: str, sentence: str) -> Description | None:
-    """The words sentence attaches to name (spelled alike: Duboit / Dubois), title first, else the
-    appositive after it; None when the sentence does not mention the name or does not describe it.
+    """The words sentence attaches to name (spelled alike: Duboit / Dubois): a role written beside it
+    (:func:`role_beside`), else its title, else the appositive after it; None when the sentence does not
+    mention the name or does not describe it.
 
     Example:
         >>> describe("Marie Duboit", "Police arrested the chemist Marie Dubois.").text
@@ -214,6 +241,8 @@ def describe(name: str, sentence: str) -> Description | None:
     keys = _keys_of(name)
     if not keys or not any(spelled_alike(k, keys) for k in key_tokens(sentence)):
         return None  # the name is not there: no need to parse
+    if (beside := role_beside(name, sentence)) is not None:
+        return beside
     doc = _parse(sentence)
     mention = _mention(doc, keys)
     if mention is None:

@@ -65,10 +65,11 @@ def _quiet(*names: str):
             logger.setLevel(level)
 
 
-def export_onnx(model, out: Path) -> None:
-    """Write model (a ``BertForQuestionAnswering``) as one self-contained ONNX file with dynamic batch and
-    sequence length; written to a temporary name and renamed, so readers never see half a file (the
-    loader, ``Reader``, checks the file's logits against the model's)."""
+def export_onnx(model, out: Path, outputs: tuple[str, ...] = ("start_logits", "end_logits")) -> None:
+    """Write model (a ``BertForQuestionAnswering``, or any BERT model whose output has the fields named
+    by ``outputs``) as one self-contained ONNX file with dynamic batch and sequence length; written to a
+    temporary name and renamed, so readers never see half a file (the loaders, ``Reader`` and
+    ``qa.judge.SentenceJudge``, check the file's logits against the model's)."""
     import torch
 
     class Logits(torch.nn.Module):
@@ -78,7 +79,7 @@ def export_onnx(model, out: Path) -> None:
 
         def forward(self, input_ids, attention_mask, token_type_ids):
             out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.start_logits, out.end_logits
+            return tuple(getattr(out, name) for name in outputs)
 
     # A padded batch with both segments: an all-ones mask would let the export drop the mask handling.
     input_ids = torch.randint(1000, 2000, (2, 24))
@@ -94,9 +95,10 @@ def export_onnx(model, out: Path) -> None:
         warnings.simplefilter("ignore")  # the exporter's notes on axis names and deprecations
         staged = Path(tmp) / out.name
         torch.onnx.export(
-            Logits(model).eval(), example, str(staged), input_names=names,
-            output_names=["start_logits", "end_logits"], opset_version=18, dynamo=True, external_data=False,
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "start_logits", "end_logits"]},
+            Logits(model).eval(), example, str(staged), input_names=names, output_names=list(outputs),
+            opset_version=18, dynamo=True, external_data=False,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} if n in (*names, "start_logits", "end_logits")
+                          else {0: "batch"} for n in [*names, *outputs]},
         )
         os.replace(staged, out)
 
@@ -124,9 +126,9 @@ def _check_export(model, session) -> None:
         raise RuntimeError(f"the ONNX export differs from the model by {error:.3g} logits")
 
 
-def _prune(kept: Path, keep: int = 3) -> None:
-    """Delete all but the ``keep`` newest exported readers beside kept (each is about 90 MB)."""
-    exported = sorted(kept.parent.glob("reader-*.onnx"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(kept: Path, keep: int = 3, pattern: str = "reader-*.onnx") -> None:
+    """Delete all but the ``keep`` newest exported models matching pattern beside kept (each is about 90 MB)."""
+    exported = sorted(kept.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in exported if p != kept][keep - 1 :]:
         old.unlink(missing_ok=True)
 

@@ -38,7 +38,9 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a hit: offsets in the source document and how well it matches the question."""
+    """One sentence of a hit: offsets in the source document and how well it matches the question;
+    ``judged``: the answer-sentence model's log-odds that it answers the question (``qa.judge``), when
+    the answer step has judged it."""
 
     start: int
     end: int
@@ -46,6 +48,7 @@ class Sentence:
     similarity: float
     overlap: float
     score: float
+    judged: float | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ class Trace:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage: ``text == document[start:end]``; ``score`` is the final ranking score."""
+    """A retrieved passage: ``text == document[start:end]``; ``score`` is the final ranking score;
+    ``heading``: the path of the headings the passage sits under (``index.chunk.Passage.heading``)."""
 
     source: str
     start: int
@@ -75,6 +79,7 @@ class Hit:
     score: float
     trace: Trace
     sentences: tuple[Sentence, ...] = ()
+    heading: str = ""
 
     @property
     def best_sentence(self) -> Sentence | None:
@@ -176,8 +181,25 @@ class Retriever:
         for row in rows:
             p, best = self.index.passages[row], max(s.score for s in sentences[row])
             trace = Trace(None, None, None, None, None, None, 0.0, best, best)
-            hits.append(Hit(p.source, p.start, p.end, p.text, best, trace, tuple(sentences[row])))
+            hits.append(Hit(p.source, p.start, p.end, p.text, best, trace, tuple(sentences[row]), p.heading))
         return hits
+
+    def following(self, hit: Hit) -> Hit | None:
+        """hit joined with the next passage of its document when that one starts inside or right after it
+        and under the same headings (a list that runs on past the passage), its new sentences unscored;
+        None when there is no such passage. (Where the next passage starts a character or two after hit,
+        the joined text holds a line break there: it is read for list lines; quotes come from sentences.)"""
+        rows = self.index.rows_of(hit.source)
+        later = [r for r in rows if self.index.passages[r].start > hit.start]
+        if not later:
+            return None
+        p = self.index.passages[later[0]]
+        if p.start > hit.end + 2 or p.heading != hit.heading or p.end <= hit.end:
+            return None
+        spans, _, _ = self.index.passage_sentences(later[0])
+        text = hit.text + "\n" * (p.start - hit.end) + p.text[max(0, hit.end - p.start):]
+        added = [Sentence(s, e, p.text[s - p.start : e - p.start], 0.0, 0.0, 0.0) for s, e in spans if s >= hit.end]
+        return Hit(hit.source, hit.start, p.end, text, hit.score, hit.trace, hit.sentences + tuple(added), hit.heading)
 
     def _dense_depth(self, k: int) -> int:
         """How many vector hits to ask for: the candidates, plus the retired rows that may be among them."""
@@ -215,7 +237,7 @@ class Retriever:
                 ranks[0].get(i), dense.get(i), ranks[1].get(i), words.get(i), ranks[2].get(i), names.get(i),
                 fused[i], best.score if best else None, final,
             )
-            hits.append(Hit(p.source, p.start, p.end, p.text, final, trace, tuple(sentences.get(i, ()))))
+            hits.append(Hit(p.source, p.start, p.end, p.text, final, trace, tuple(sentences.get(i, ())), p.heading))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 

@@ -38,6 +38,11 @@ _QUESTION_WORD = re.compile(rf"^\s*(?:{WH_WORD}|{AUXILIARY})\b", re.I)
 _ASKS = re.compile(rf"\b{WH_WORD}\b", re.I)  # "BBN provided financing for what?" asks; "Anna Rossi?" does not
 
 
+def is_request(question: str) -> bool:
+    """Whether question is worded as a request about a topic ("Tell me about X", "Describe X")."""
+    return _REQUEST.match(question) is not None
+
+
 def topic_request(question: str) -> str | None:
     """The topic of a request about a topic ("Tell me about X", "Describe X", "What do the articles say
     about X?", or a few words that ask nothing: "X", "X?"); None for a question.

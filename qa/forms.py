@@ -1,0 +1,205 @@
+"""Answers made of sentences, in the form the question's plan asks for (``qa.plan``): the reason, the
+steps or items of a list, the sentence that bears on a yes-or-no question (with its own "Yes"/"No"), the
+definition of a term, the body under a matching FAQ heading. The answer-sentence model (``qa.judge``)
+chooses the sentences and decides whether the documents answer at all; the document's structure (list
+lines, headings) decides how much to quote. Every quote is a verbatim span of its document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from index.structure import find_headings, is_list_item
+from qa.answer import (YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences, naming_the_names_of,
+                       not_found, render, sigmoid)
+from qa.describe import role_beside
+from qa.judge import Judged, SentenceJudge
+from qa.plan import DEFINITION, LIST, REASON, STEPS, YES_NO_FORM, QuestionPlan
+from qa.retrieve import Hit, Sentence
+from qa.topic import covers
+
+JUDGED_HITS = 4  # passages whose sentences the answer-sentence model reads
+MAX_JUDGED = 40  # sentences it reads at most
+MAX_ITEMS = 10  # list items quoted at most
+FAQ_MATCH = 0.7  # cosine of a question heading with the question above which its body answers it
+_YES_NO_WORD = re.compile(r"^\W*(yes|no)\b", re.I)
+_TERM_DEFINED = re.compile(r"^\W*(?P<term>[^:\n\u2013\u2014]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|\s+(?:is|are|means)\s+)"
+                           r"(?:an?\s+|the\s+)?(?P<definition>[^\n]{3,})$")
+NOTES = {
+    REASON: "The reason the documents give:",
+    STEPS: "What the documents say to do:",
+    LIST: "What the documents list:",
+    YES_NO_FORM: YES_NO_LEAD,
+}
+
+
+def sentence_contexts(hit: Hit) -> list[str]:
+    """The heading path each sentence of hit sits under: the passage's own path, then the last heading
+    line of the passage before the sentence (an FAQ question, a ``##`` line)."""
+    headings = find_headings(hit.text)
+    contexts = []
+    for sentence in hit.sentences:
+        local = sentence.start - hit.start
+        above = [h.title for h in headings if h.end <= local]
+        path = [p for p in (hit.heading, above[-1] if above else "", _table_header(hit.text, local)) if p]
+        contexts.append(" > ".join(path))
+    return contexts
+
+
+def _table_header(text: str, offset: int) -> str:
+    """The first row of the Markdown table whose row starts at offset (its column names), "" when the
+    line is not a table row or is that first row."""
+    lines = text[:offset].split("\n")
+    if not text[offset:].lstrip().startswith("|"):
+        return ""
+    rows = []
+    for line in reversed(lines[:-1]):
+        if not line.strip().startswith("|"):
+            break
+        rows.append(line.strip())
+    return rows[-1] if rows else ""
+
+
+def is_heading(hit: Hit, sentence: Sentence) -> bool:
+    """Whether sentence is one of hit's heading lines."""
+    local = sentence.start - hit.start
+    return any(h.start <= local < h.end for h in find_headings(hit.text))
+
+
+def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None) -> list[Hit]:
+    """hits with the sentences of the first ``JUDGED_HITS`` (``MAX_JUDGED`` sentences at most) judged by
+    the answer-sentence model, each read under its heading path; hits as they are without the model."""
+    if judge is None or not judge.available or not hits:
+        return hits
+    keys: dict[tuple[str, int, int], Judged] = {}
+    for hit in hits[:JUDGED_HITS]:
+        for sentence, context in zip(hit.sentences, sentence_contexts(hit)):
+            if len(keys) < MAX_JUDGED:
+                keys.setdefault((hit.source, sentence.start, sentence.end), Judged(sentence.text, context))
+    logits = dict(zip(keys, judge.logits(question, list(keys.values()))))
+    return [replace(hit, sentences=tuple(replace(s, judged=logits.get((hit.source, s.start, s.end)))
+                                         for s in hit.sentences)) for hit in hits]
+
+
+def best_judged(hits: list[Hit]) -> float:
+    """The highest answer-sentence log-odds among hits' sentences (-30 when none was judged)."""
+    return max((s.judged for h in hits for s in h.sentences if s.judged is not None), default=-30.0)
+
+
+def _continues(hit: Hit, index: int) -> bool:
+    """Whether sentence index of hit goes on a line begun before it: the same line (the second sentence
+    of a list item) or an indented line under it."""
+    local = hit.sentences[index].start - hit.start
+    line = hit.text.rfind("\n", 0, local) + 1
+    return bool(hit.text[line:local]) and (not hit.text[line:local].isspace() or local > line)
+
+
+def _item(hit: Hit, index: int) -> bool:
+    """Whether sentence index of hit opens a list item line ("- Pay", "2. Sign")."""
+    local = hit.sentences[index].start - hit.start
+    line = hit.text.rfind("\n", 0, local) + 1
+    return is_list_item(hit.text[line : hit.sentences[index].end - hit.start]) and not hit.text[line:local].strip()
+
+
+def _items_from(hit: Hit, first: int) -> list[Sentence]:
+    """The list items of hit from sentence first on, each item's opening sentence, until the list ends."""
+    items: list[Sentence] = []
+    for i in range(first, len(hit.sentences)):
+        if _item(hit, i):
+            items.append(hit.sentences[i])
+        elif not (items and _continues(hit, i)):
+            break
+        if len(items) >= MAX_ITEMS:
+            break
+    return items
+
+
+def _list_around(hit: Hit, index: int) -> list[Sentence]:
+    """The list that sentence index of hit belongs to (an item, or a line that goes on an item), from its
+    first item in hit; or the list its line introduces ("Before a trip, make sure you have:"); []."""
+    in_list = [False] * len(hit.sentences)
+    for i in range(len(hit.sentences)):
+        in_list[i] = _item(hit, i) or (i > 0 and in_list[i - 1] and _continues(hit, i))
+    if not in_list[index]:
+        return _items_from(hit, index + 1)
+    first = index
+    while first > 0 and in_list[first - 1]:
+        first -= 1
+    return _items_from(hit, first)
+
+
+def _body_after_heading(hit: Hit, question_similarity: float) -> list[Sentence]:
+    """When hit opens with a question heading (an FAQ entry) that matches the question (cosine at least
+    ``FAQ_MATCH``), the sentences under it up to the next heading; else []."""
+    headings = find_headings(hit.text)
+    if not headings or not headings[0].question:
+        return []
+    local_end = headings[0].end
+    heading = next((s for s in hit.sentences if s.start - hit.start < local_end), None)
+    if heading is None or heading.similarity < question_similarity:
+        return []
+    stop = headings[1].start if len(headings) > 1 else len(hit.text)
+    return [s for s in hit.sentences if local_end <= s.start - hit.start < stop]
+
+
+def _short_of(plan: QuestionPlan, sentence: Sentence) -> tuple[int, int] | None:
+    """The short answer's span within a sentence answer, when the form has one: the "Yes"/"No" a
+    sentence opens with; a role beside the asked name; the definition after "Term:" or "Term is"."""
+    if plan.form == YES_NO_FORM and (match := _YES_NO_WORD.match(sentence.text)):
+        return match.span(1)
+    if plan.form == DEFINITION and plan.subject:
+        if (role := role_beside(plan.subject, sentence.text)) is not None:
+            return role.start, role.end
+        match = _TERM_DEFINED.match(sentence.text)
+        if match and covers(plan.subject, match.group("term")):
+            end = len(sentence.text.rstrip(". "))
+            return match.start("definition"), max(end, match.start("definition") + 1)
+    return None
+
+
+def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings,
+                   following: Callable[[Hit], Hit | None] | None = None) -> Answer:
+    """The sentence answer for plan's form, from judged hits (``judged_hits``); not found when the best
+    sentence's answer-sentence probability is under ``settings.sentence_answer_threshold``. ``following``
+    joins a hit with the passage after it (``Retriever.following``), for a list that runs on past it."""
+    question = plan.searched
+    pool = naming_the_names_of(question, hits) if plan.form == YES_NO_FORM else hits
+    if plan.form == DEFINITION and plan.subject:
+        about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
+        pool = [h for h in about if h.sentences] or pool
+    candidates = [(s, h) for h in pool for s in h.sentences if s.judged is not None and not is_heading(h, s)]
+    if not candidates:
+        return not_found(question, hits)
+    best, hit = max(candidates, key=lambda c: c[0].judged)
+    signals = {"sentence_score": best.score, "judged": best.judged}
+    score = settings.log_odds(signals)
+    if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
+        return not_found(question, hits, score, signals)
+    index = hit.sentences.index(best)
+    quoted = [best]
+    body = _body_after_heading(hit, FAQ_MATCH)
+    if body and best in body:
+        quoted = body[: max(settings.max_evidence, len(_list_around(hit, hit.sentences.index(body[0]))) + 1)]
+    # The items of a list, for a question that asks for one, or after a line that introduces one
+    # ("Before any trip, make sure you have:"), which answers nothing by itself.
+    if plan.form in (LIST, STEPS) or best.text.rstrip().endswith(":"):
+        items = _list_around(hit, index)
+        if items and items[-1] == hit.sentences[-1] and following is not None and (longer := following(hit)):
+            hit, items = longer, _list_around(longer, index)
+        if items:
+            quoted = items if best.start >= items[0].start else [best, *items]  # the intro line, then the items
+    elif plan.form == REASON and index + 1 < len(hit.sentences):
+        following = hit.sentences[index + 1]
+        if following.judged is not None and following.judged >= best.judged - 1.0 and not is_heading(hit, following):
+            quoted.append(following)
+    found = distinct_sentences([(s, hit.source) for s in quoted])
+    citations: list[Citation] = [cite(s, source) for s, source in found]
+    short = ""
+    if (span := _short_of(plan, best)) is not None:
+        short = best.text[span[0] : span[1]]
+    note = "" if short else NOTES.get(plan.form, "What the documents say:")
+    head = short or note
+    return Answer(question, render(head, citations), True, tuple(citations), tuple(hits), short, sigmoid(score),
+                  score, signals, note=note)

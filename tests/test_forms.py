@@ -1,0 +1,107 @@
+"""Answers in the form the question asks for, over documents with structure (real models, FAISS, BM25).
+
+The documents are invented here; the questions ask as people type them."""
+
+import pytest
+
+from qa import Assistant
+
+DOCS = {
+    "harbour-faq.md": """# Harbour Lamp FAQ
+
+## How do I pair the lamp with the app?
+Press and hold the dimmer ring for eight seconds until the base glows amber. Then choose Add lamp in the
+Lumo app and enter the six-digit code printed under the base.
+
+## Can the lamp be used outdoors?
+No, the Harbour Lamp is meant for indoor use only. Rain and condensation can damage the dimmer ring.
+
+## What does the warranty cover?
+The warranty covers manufacturing defects for three years from the date of purchase.
+""",
+    "travel-policy.md": """# Travel policy
+
+## Booking
+Employees book flights through the Wayfarer portal at least fourteen days before departure.
+
+## What you need before a trip
+Before any international trip, make sure you have:
+- a passport valid for six months after your return
+- written approval from your department head
+- the travel insurance card from the finance office
+
+## Per diems
+The daily meal allowance for employees is 45 euros within the country and 70 euros abroad.
+""",
+    "team.txt": """Leadership team
+
+Maren Olsvik (Chief Operating Officer) runs logistics and the two warehouses.
+Tobias Fenn - Head of Finance
+The finance office is on the third floor of the Quayside building.
+
+Why did we move the warehouse to Kessel?
+The lease in Dorrow ended in 2024 and the Kessel site is next to the motorway, which cut delivery times by a day.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("structured")
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return Assistant.open(folder, index_dir=tmp_path_factory.mktemp("idx"))
+
+
+def _quotes(answer):
+    return " ".join(c.quote for c in answer.citations)
+
+
+def _all_verbatim(assistant, answer):
+    return all(assistant.document_text(c.source)[c.start:c.end] == c.quote for c in answer.citations)
+
+
+def test_an_faq_question_is_answered_with_the_body_under_its_heading(assistant):
+    answer = assistant.ask("How do I pair the lamp with the app?")
+    assert answer.answerable and answer.form == "steps"
+    assert "hold the dimmer ring for eight seconds" in _quotes(answer)
+    assert "six-digit code" in _quotes(answer)
+    assert _all_verbatim(assistant, answer)
+
+
+def test_a_yes_no_question_gets_the_documents_own_no(assistant):
+    answer = assistant.ask("Can I use the lamp outside?")
+    assert answer.answerable and answer.short_answer == "No"
+    assert "indoor use only" in _quotes(answer) and _all_verbatim(assistant, answer)
+
+
+def test_a_list_question_gets_every_item_of_the_list(assistant):
+    answer = assistant.ask("What do I need before an international trip?")
+    assert answer.answerable
+    for item in ("passport valid for six months", "written approval", "travel insurance card"):
+        assert item in _quotes(answer)
+    assert _all_verbatim(assistant, answer)
+
+
+def test_a_role_written_beside_a_name_describes_it(assistant):
+    assert assistant.ask("Who is Maren Olsvik?").short_answer == "Chief Operating Officer"
+    answer = assistant.ask("who is the head of finance")
+    assert "Tobias Fenn" in answer.text
+
+
+def test_a_why_question_in_a_plain_text_faq_gets_the_reason(assistant):
+    answer = assistant.ask("Why did the warehouse move to Kessel?")
+    assert answer.answerable and "lease in Dorrow ended" in _quotes(answer)
+
+
+def test_keywords_with_typos_are_corrected_and_shown(assistant):
+    answer = assistant.ask("daily meal alowance abroad")
+    assert answer.searched == "daily meal allowance abroad"
+    assert answer.answerable and "70 euros" in answer.text
+
+
+def test_what_the_documents_do_not_cover_is_refused_with_the_closest_passages(assistant):
+    for question in ("What is the daily meal allowance for contractors?", "What is the capital of Peru?"):
+        answer = assistant.ask(question)
+        assert not answer.answerable, question
+        assert answer.hits and not answer.citations
