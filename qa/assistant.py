@@ -49,7 +49,8 @@ class Assistant:
         self.embedder, self.reader, self.judge = embedder, reader, judge
         self._speller: Speller | None = None
         self.chunking, self.retrieval, self.answering = chunking, retrieval, answering
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held only to read or swap the index and its retriever
+        self._refresh_lock = threading.Lock()  # one refresh at a time
         self.index: Index
         self.last_refresh: RefreshReport
         self._retriever: Retriever
@@ -87,22 +88,29 @@ class Assistant:
         return assistant
 
     def refresh(self, progress: Progress | None = None) -> RefreshReport:
-        """Re-read the documents folder and update the index (only new or changed documents are embedded)."""
-        with self._lock:
+        """Re-read the documents folder and update the index (only new or changed documents are embedded).
+
+        One refresh runs at a time; questions go on being answered from the current index while it
+        builds the next one, which replaces it (under the lock) only when it is complete."""
+        with self._refresh_lock:
             index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress,
                                        self.vector_index, previous=getattr(self, "index", None))
-            self.index, self.last_refresh = index, report
-            self._retriever = Retriever(index, self.embedder, self.retrieval)
-            self._speller = None
+            retriever = Retriever(index, self.embedder, self.retrieval)
+            with self._lock:
+                self.index, self.last_refresh, self._retriever, self._speller = index, report, retriever, None
             return report
 
     def speller(self) -> Speller:
         """The documents' vocabulary, for correcting the words of questions (built on first use after
-        each refresh)."""
+        each refresh, outside the lock)."""
         with self._lock:
-            if self._speller is None:
-                self._speller = Speller(p.searchable for p in self.index.passages)
-            return self._speller
+            index, speller = self.index, self._speller
+        if speller is None:
+            speller = Speller(p.searchable for p in index.passages)
+            with self._lock:
+                if self.index is index:
+                    self._speller = speller
+        return speller
 
     def warm_up(self) -> None:
         """Load both models (and the parser ``qa.describe`` uses) and run each once, so that the first

@@ -125,3 +125,34 @@ def test_opening_an_unchanged_index_loads_no_model_and_warm_up_loads_both(assist
     fresh.warm_up()
     assert fresh.embedder._model is not None and fresh.reader._model is not None
     assert _pipeline.cache_info().currsize == 1  # and the parser that "Who is X?" questions use
+
+
+def test_questions_are_answered_from_the_current_index_while_a_refresh_builds_the_next(tmp_path, embedder):
+    """The refresh is held inside its embedding step (its progress callback waits); a question asked then
+    must be answered, from the index as it was, before the refresh goes on."""
+    import threading
+
+    from qa import Assistant
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The depot in Kessel opened in 2019.", encoding="utf-8")
+    assistant = Assistant.open(folder, index_dir=tmp_path / "idx", embedder=embedder, use_reader=False)
+    (folder / "b.txt").write_text("The office in Dorrow closed in 2021.", encoding="utf-8")
+    embedding, release = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        embedding.set()
+        release.wait(60)
+
+    refresh = threading.Thread(target=assistant.refresh, args=(progress,))
+    refresh.start()
+    try:
+        assert embedding.wait(60)
+        answer = assistant.ask("When did the depot in Kessel open?")
+        assert refresh.is_alive()  # answered while the refresh was still held
+        assert answer.hits and {h.source for h in answer.hits} == {"a.txt"}
+    finally:
+        release.set()
+        refresh.join(60)
+    assert "b.txt" in assistant.index.documents
