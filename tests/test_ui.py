@@ -38,12 +38,12 @@ def test_api_answer_read_from_a_byline(app_url):
 
 def test_a_yes_or_no_answer_shows_what_its_quotes_are(app_url, assistant):
     from qa.answer import YES_NO_LEAD
-    from ui.render import answer_markdown
+    from ui.render import answer_markdown, inert
 
     result = Client(app_url, verbose=False).predict("Is Yuri Zenkovich a US citizen?", 5, api_name="/ask")
     assert result["note"] == YES_NO_LEAD and result["short_answer"] == "" and result["citations"]
     shown = answer_markdown(assistant.ask("Is Yuri Zenkovich a US citizen?"))
-    assert shown.startswith(f"*{YES_NO_LEAD}*\n\n> ") and "US citizen" in shown
+    assert shown.startswith(f"*{inert(YES_NO_LEAD)}*\n\n> ") and "US citizen" in shown
 
 
 def test_seed_examples_only_over_the_seeds_folder(tmp_path):
@@ -155,6 +155,8 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> He keeps the keys.',
         encoding="utf-8",
     )
+    unicode_name = tmp_path / "ünïcödé name 日本.md"
+    unicode_name.write_text("The ferry to Chiloé leaves Puerto Montt at dawn.", encoding="utf-8")
     long_file = tmp_path / "rainfall.txt"
     long_file.write_text("\n\n".join(
         f"Gauge {n} on the river Aberlune recorded {n * 7 % 90} millimetres of rain on day {n}. "
@@ -172,19 +174,28 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         page.wait_for_selector("#chat >> text=arrested two Belarusians in Moscow", timeout=60000)
         box.fill("Which of them is a US citizen?")
         box.press("Enter")
-        page.wait_for_selector("#chat >> text=Searched for:", timeout=60000)
+        page.wait_for_selector("#chat >> text=Follow-up to the previous answer", timeout=60000)  # shown as one
         assert "US citizen" in page.locator("#chat").inner_text()
         page.screenshot(path=str(screenshots / "phone_follow_up.png"), full_page=True)
+        # A cleared chat has nothing to follow up: the same question is now a question of its own.
+        page.locator("#chat").get_by_role("button", name="Clear").click()
+        page.wait_for_function("!document.querySelector('#chat').innerText.includes('US citizen')", timeout=20000)
+        box.fill("Which of them is a US citizen?")
+        box.press("Enter")
+        page.wait_for_selector("#chat >> text=/Sources:|I could not find this/", timeout=60000)
+        assert "Follow-up to the previous answer" not in page.locator("#chat").inner_text()
 
         page.get_by_role("tab", name="Documents").click()
         # A long second file makes indexing take long enough for its progress to be seen.
-        page.locator("#upload input[type=file]").set_input_files([str(hostile), str(long_file)])
+        page.locator("#upload input[type=file]").set_input_files([str(hostile), str(unicode_name), str(long_file)])
         page.wait_for_function("/Indexing: [0-9]+\\/[0-9]+ passages/.test(document.body.innerText)", timeout=60000)
         page.screenshot(path=str(screenshots / "phone_upload_progress.png"), full_page=True)
         page.wait_for_selector("#status textarea", timeout=20000)
         page.wait_for_function("document.querySelector('#status textarea').value.includes('added hostile.txt')",
                                timeout=60000)
         assert "hostile.txt" in assistant.index.documents and "rainfall.txt" in assistant.index.documents
+        assert "added ünïcödé name 日本.md" in page.locator("#status textarea").input_value()  # the name as it was
+        assert "ünïcödé name 日本.md" in assistant.index.documents
         page.get_by_role("tab", name="Chat").click()
         box.fill("Who is the harbour master of Valparaiso?")
         box.press("Enter")
@@ -198,11 +209,123 @@ def test_follow_up_upload_escaping_and_remove_in_a_browser(private_app, tmp_path
         page.get_by_label("Document to remove").click()
         page.get_by_role("option", name="hostile.txt").click()
         page.get_by_role("button", name="Remove from index").click()
+        page.get_by_role("button", name="Yes, remove it").click()
         page.wait_for_function("document.querySelector('#status textarea').value.includes('removed hostile.txt')",
                                timeout=60000)
         browser.close()
     assert "hostile.txt" not in assistant.index.documents
     assert (assistant.docs_dir / ".removed" / "hostile.txt").exists()  # moved aside, never deleted
+
+
+@pytest.mark.browser
+def test_the_documents_tab_shows_the_index_as_it_is_and_removal_asks_first(private_app, screenshots, capfd):
+    """Files added elsewhere (another tab, another process) appear on reload and when the tab is opened; no
+    document is preselected for removal, which asks for confirmation; a [n] marker of a document removed since
+    says so, with no traceback."""
+    from playwright.sync_api import sync_playwright
+
+    url, assistant = private_app
+    docs = assistant.docs_dir
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page()
+        page.goto(url)
+        (docs / "late.txt").write_text("The harbour master of Valparaiso is Ignacio Quintana.", encoding="utf-8")
+        assistant.refresh()  # as another tab's upload would
+        page.reload()
+        page.get_by_role("tab", name="Documents").click()
+        page.wait_for_selector("#documents >> text=late.txt", timeout=20000)
+        assert page.locator("#remove-choice input").input_value() == ""  # nothing preselected
+        (docs / "later.txt").write_text("The lighthouse keeper of Valparaiso is Rosa Medina.", encoding="utf-8")
+        assistant.refresh()
+        page.get_by_role("tab", name="Chat").click()
+        page.get_by_role("tab", name="Documents").click()  # opening the tab shows the index as it is now
+        page.wait_for_selector("#documents >> text=later.txt", timeout=20000)
+
+        page.get_by_role("tab", name="Chat").click()
+        box = page.locator("#question textarea")
+        box.fill("Who is the harbour master of Valparaiso?")
+        box.press("Enter")
+        page.wait_for_selector("#viewer >> text=late.txt", timeout=60000)
+
+        page.get_by_role("tab", name="Documents").click()
+        page.get_by_role("button", name="Remove from index").click()
+        page.wait_for_function("document.querySelector('#status textarea').value.includes('choose an indexed')",
+                               timeout=20000)
+        page.get_by_label("Document to remove").click()
+        page.get_by_role("option", name="late.txt", exact=True).click()
+        page.get_by_role("button", name="Remove from index").click()
+        page.wait_for_selector("#confirm-removal >> text=from the index?", timeout=20000)
+        page.screenshot(path=str(screenshots / "confirm_removal.png"), full_page=True)
+        page.get_by_role("button", name="Cancel").click()
+        page.wait_for_function("document.querySelector('#status textarea').value.includes('nothing was removed')",
+                               timeout=20000)
+        assert "late.txt" in assistant.index.documents
+        page.get_by_role("button", name="Remove from index").click()
+        page.get_by_role("button", name="Yes, remove it").click()
+        page.wait_for_function("document.querySelector('#status textarea').value.includes('removed late.txt')",
+                               timeout=60000)
+        assert "late.txt" not in assistant.index.documents
+        assert page.locator("#documents >> text=late.txt").count() == 0
+
+        page.get_by_role("tab", name="Chat").click()
+        page.locator('#chat a[href="#cite-0-1"]').first.click()
+        page.wait_for_selector("#viewer >> text=was removed from the documents after this answer", timeout=20000)
+        assert "Ignacio Quintana" in page.locator("#viewer").inner_text()  # the quote as the answer gave it
+        browser.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_citation_of_a_removed_or_changed_document_says_so(tmp_path, embedder):
+    from qa import Assistant
+    from ui.app import citation_view
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Anna Rossi is the mayor.", encoding="utf-8")
+    (docs / "b.txt").write_text("Tom Berg is the pilot.", encoding="utf-8")
+    assistant = Assistant.open(docs, tmp_path / "idx", embedder=embedder, use_reader=False)
+    citation = {"source": "a.txt", "start": 0, "end": 10, "quote": "Anna Rossi"}
+    assert '<mark id="cited">Anna Rossi</mark>' in citation_view(assistant, citation)
+    (docs / "a.txt").write_text("Maria Rossi is the mayor.", encoding="utf-8")
+    assert "This document changed after this answer" in citation_view(assistant, citation)
+    (docs / "a.txt").unlink()  # by another process: this one's index still lists it
+    assert "was removed from the documents" in citation_view(assistant, citation)
+    assistant.refresh()
+    assert "was removed from the documents" in citation_view(assistant, citation)
+
+
+@pytest.mark.parametrize(
+    ("question", "follows_up"),
+    [("Which of them is a US citizen?", True), ("Which one is older?", True), ("What is his job?", True),
+     ("Is he a US citizen?", True), ("Where do they live now?", True), ("When was this article published?", True),
+     ("Who wrote it?", True), ("Why did that happen?", True), ("Is it true?", True),
+     ("Does it work outdoors?", False), ("Is it raining in Minsk?", False), ("Who is Marie Dubois?", False),
+     ("What is the population of Minsk?", False), ("Who said that prices rose?", False),
+     ("What did Lukashenko say about his rivals?", False)],
+)
+def test_a_follow_up_is_a_question_that_lacks_what_the_last_answer_gives(question, follows_up):
+    from qa.followup import follow_up
+
+    turns = [{"question": "Who was arrested in Moscow?", "answer": "Alexander Feduto and Yuri Zenkovich"}]
+    searched = follow_up(question, turns)
+    if follows_up:
+        context = "Alexander Feduto and Yuri Zenkovich"
+        assert (searched.question, searched.context) == (f"{question} ({context})", context)
+    else:
+        assert searched.question == question and searched.context is None
+    assert follow_up(question, []).context is None  # a cleared chat has nothing to follow up
+
+
+def test_a_follow_up_says_so_in_the_answer(assistant):
+    from qa.followup import follow_up
+    from ui.render import answer_markdown
+
+    first = assistant.ask("Who was arrested in Moscow?")
+    searched = follow_up("Which of them is a US citizen?", [{"answer": first.short_answer}])
+    shown = answer_markdown(assistant.ask(searched.question), asked="Which of them is a US citizen?", turn=1,
+                            context=searched.context)
+    assert shown.startswith("*Follow-up to the previous answer (")
 
 
 def test_twenty_concurrent_users(app_url):
