@@ -248,7 +248,20 @@ def _answer_figures(rows: list[Row]) -> dict[str, float | None]:
         "contains_all": _mean([float(r.contains_all) for r in scored]),
         "no_ans_accuracy": _mean([float(not r.predicted_answerable) for r in no]),
         "false_refusal_rate": _mean([float(not r.predicted_answerable) for r in has]),
+        "answered_right": _mean([float(answered_right(r)) for r in has]),
     }
+
+
+def answered_right(row: Row) -> bool:
+    """An answerable question answered with an expected answer in the answer's text (any spelling; F1 >=
+    0.5 for the short answer), and, where the set names the sources, with a citation of one of them; a
+    question with no expected answer (yes-no, topic) counts when a cited file is one of its sources."""
+    if not (row.answerable and row.predicted_answerable):
+        return False
+    cited_right = row.citation_in_source is None or row.citation_in_source > 0
+    if not row.expected:
+        return bool(row.citation_in_source)
+    return (row.contains_any or row.f1 >= 0.5) and cited_right
 
 
 def summarize_kinds(rows: list[Row]) -> dict[str, dict]:

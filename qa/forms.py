@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.structure import find_headings, is_list_item
-from qa.answer import (YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences, naming_the_names_of,
-                       not_found, render, sigmoid)
+from qa.answer import (YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences, is_question,
+                       naming_the_names_of, not_found, render, sigmoid)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
 from qa.plan import DEFINITION, LIST, REASON, STEPS, YES_NO_FORM, QuestionPlan
@@ -169,7 +169,8 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
         pool = [h for h in about if h.sentences] or pool
-    candidates = [(s, h) for h in pool for s in h.sentences if s.judged is not None and not is_heading(h, s)]
+    candidates = [(s, h) for h in pool for s in h.sentences
+                  if s.judged is not None and not is_heading(h, s) and not is_question(s)]
     if not candidates:
         return not_found(question, hits)
     best, hit = max(candidates, key=lambda c: c[0].judged)
