@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
                         help="file of USER:PASSWORD lines required to use the app (or set DOCQA_AUTH)")
     parser.add_argument("--auth", metavar="USER:PASSWORD",
                         help="a login on the command line (visible in ps: prefer --auth-file or DOCQA_AUTH)")
+    parser.add_argument("--no-watch", action="store_true",
+                        help="do not watch the folder (changes are indexed on upload or 'Check the folder again')")
     args = parser.parse_args(argv)
     configure_logging()
     try:
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
               "can read your documents. Use --auth-file FILE or DOCQA_AUTH=USER:PASSWORD.", file=sys.stderr)
     from index import EmptyFolderError
     from qa import Assistant
+    from qa.watch import FolderWatcher
     from ui.app import CSS, build_app, serve
 
     try:
@@ -109,15 +112,22 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()  # models load meanwhile
-    demo = build_app(assistant)
-    serve(demo, args.host, args.port, auth=auth, css=CSS, show_error=True, footer_links=["api"],
-          prevent_thread_lock=True)
-    print(f"indexed {len(assistant.index.documents)} documents; open http://{args.host}:{args.port}"
-          + (" and log in" if auth else ""), flush=True)
+    # files added, changed or removed on disk while the chat runs are indexed in the background
+    watcher = None if args.no_watch else FolderWatcher(assistant).start()
     try:
-        demo.block_thread()
-    except KeyboardInterrupt:
-        pass
+        demo = build_app(assistant, watcher=watcher)
+        serve(demo, args.host, args.port, auth=auth, css=CSS, show_error=True, footer_links=["api"],
+              prevent_thread_lock=True)
+        print(f"indexed {len(assistant.index.documents)} documents; open http://{args.host}:{args.port}"
+              + (" and log in" if auth else "") + ("" if watcher is None else f"; watching {args.docs}"),
+              flush=True)
+        try:
+            demo.block_thread()
+        except KeyboardInterrupt:
+            pass
+    finally:
+        if watcher is not None:
+            watcher.stop()
     return 0
 
 

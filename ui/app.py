@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import logging
 import math
@@ -19,15 +20,21 @@ from pathlib import Path
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
-from index.documents import Skipped, read_document  # noqa: E402
+from index.documents import Document, Skipped, read_document  # noqa: E402
+from index.loaders import SUFFIXES as _LOADER_SUFFIXES  # noqa: E402
+from index.loaders import boxes_of, page_of  # noqa: E402
+from index.loaders import sniff as _sniff  # noqa: E402
 from qa import Assistant, InvalidQuestionError  # noqa: E402
 from qa.errors import check_question  # noqa: E402
 from qa.followup import follow_up  # noqa: E402
+from qa.watch import FolderWatcher  # noqa: E402
 from ui.render import (  # noqa: E402
     TRACE_HEADERS,
     answer_markdown,
     citation_label,
     inert,
+    page_png,
+    pdf_source_view,
     source_notice,
     source_view,
     trace_rows,
@@ -36,13 +43,6 @@ from ui.render import (  # noqa: E402
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
-try:  # PDF, DOCX and HTML documents, once index/loaders.py is there: its suffixes, and its check of a file's head
-    from index.loaders import SUFFIXES as _LOADER_SUFFIXES  # noqa: E402
-    from index.loaders import sniff as _sniff  # noqa: E402
-except ModuleNotFoundError as missing:
-    if missing.name != "index.loaders":
-        raise
-    _LOADER_SUFFIXES, _sniff = (), None
 UPLOAD_SUFFIXES = tuple(dict.fromkeys((*TEXT_SUFFIXES, *_LOADER_SUFFIXES)))
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_NAME_BYTES = 255  # what ext4 and most file systems allow for one name
@@ -78,7 +78,10 @@ CSS = """
 #cite-request { display: none !important; }
 .source-notice { font-style: italic; margin-bottom: 6px; }
 """
-SCROLL_TO_CITED = "() => { const m = document.querySelector('#cited'); if (m) m.scrollIntoView({block: 'center'}); }"
+SCROLL_TO_CITED = ("() => { const m = document.querySelector('#cited'); if (m) m.scrollIntoView({block: 'center'});"
+                   " const h = document.querySelector('#viewer .pdf-highlight');"
+                   " if (h) h.scrollIntoView({block: 'center'}); }")  # a PDF citation: its page's highlight last
+WATCH_SECONDS = 3.0  # how often the Documents tab looks for a new index (the watcher refreshes it)
 # On page load: (1) a click on a [n] marker in the chat puts "<turn>-<n>:<time>" into the hidden #cite-request
 # box, whose change event shows that citation in the source viewer; (2) each message's screen-reader label
 # becomes the text as shown (Gradio labels a message with its raw Markdown: "<a href=...>", "\\.", "**").
@@ -147,7 +150,7 @@ def content_refusal(path: Path, name: str) -> str | None:
         kind = next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
         if kind:
             return f"this is {kind}, not text"
-    reason = _sniff(name, head) if _sniff is not None else None
+    reason = _sniff(name, head)
     if reason is None:
         document = read_document(path, name)  # the indexer's own reading: what it would skip is refused here
         reason = document.reason if isinstance(document, Skipped) else None
@@ -219,7 +222,70 @@ def citation_view(assistant: Assistant, citation: dict) -> str:
         return source_notice(source, f"This document changed after this answer: characters {start}-{end} no "
                                      "longer hold the quote. Ask again to cite the current text. The answer "
                                      "quoted:", quote)
+    if source.lower().endswith(".pdf"):
+        try:
+            view = pdf_view(assistant, citation, text)
+        except Exception:  # a page that cannot be drawn still leaves the text, never a broken chat
+            logger.warning("could not render the page of %s for characters %d-%d", source, start, end, exc_info=True)
+            view = None
+        if view:
+            return view
     return source_view(source, text, start, end)
+
+
+def pdf_view(assistant: Assistant, citation: dict, text: str) -> str | None:
+    """The source viewer for a citation into a PDF whose extracted text is ``text``: the cited page rendered
+    with the span's word boxes highlighted, above the text; None when the file on disk is no longer the one
+    whose text was checked (changed in between) or holds no page for the span."""
+    source, start, end = citation["source"], citation["start"], citation["end"]
+    path = assistant.docs_dir / source
+    data = path.read_bytes()
+    document = read_document(path, source)
+    if not isinstance(document, Document) or document.text != text or not document.pages:
+        return None
+    if hashlib.sha256(data).hexdigest() != document.sha256:  # the file changed between the two reads
+        return None
+    number = citation.get("page") or page_of(document.pages, start)
+    page = next((p for p in document.pages if p.number == number), None)
+    if page is None:
+        return None
+    boxes = [box[1:] for box in boxes_of(document.pages, start, end) if box[0] == number]
+    png = page_png(data, document.sha256, number)
+    return pdf_source_view(source, text, start, end, number, png, page.width, page.height, boxes)
+
+
+def index_generation(assistant: Assistant) -> str:
+    """A name of the index the assistant answers from now: it changes whenever a refresh replaces it."""
+    index = assistant.index
+    return f"{index.generation}:{id(index)}:{len(index.documents)}"
+
+
+def watch_status(watcher: FolderWatcher | None) -> str:
+    """One line on the folder watcher: its last error, the refresh it is running, or its last refresh."""
+    if watcher is None:
+        return "The folder is not watched: press \"Check the folder again\" after changing files."
+    if error := watcher.last_error:
+        return f"Watching the folder: {error}"
+    if watcher.refreshing:
+        return "Indexing changes in the folder…"
+    events = watcher.events
+    if not events:
+        return "Watching the folder for changes." if watcher.running else "The folder watcher has stopped."
+    last = events[-1]
+    changes = ", ".join(f"{kind} {path}" for kind, path in last.changes[:5]) or "the folder was checked again"
+    more = f" and {len(last.changes) - 5} more" if len(last.changes) > 5 else ""
+    report = last.report
+    done = (f"; indexed {len(report.embedded)}, removed {len(report.removed)}, skipped {len(report.skipped)}"
+            if report is not None else "")
+    return f"{time.strftime('%H:%M:%S', time.localtime(last.at))}: {changes}{more}{done}."
+
+
+def documents_update(assistant: Assistant, watcher: FolderWatcher | None,
+                     seen: str | None) -> tuple[str, list[list] | None, str]:
+    """What the Documents tab's timer shows: the index's generation, the documents table (None when the
+    generation is still ``seen``: nothing to redraw) and the watcher's status line."""
+    generation = index_generation(assistant)
+    return generation, (None if generation == seen else documents_table(assistant)), watch_status(watcher)
 
 
 class LoginLimiter:
@@ -316,9 +382,12 @@ def documents_view(assistant: Assistant) -> tuple[list[list], dict]:
     return documents_table(assistant), gr.update(choices=list(assistant.index.documents), value=None)
 
 
-def build_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, examples: list[str] | None = None,
+              watcher: FolderWatcher | None = None) -> gr.Blocks:
     """The chat app for assistant; start it with ``serve`` (or ``.launch()``). ``examples``: the example
     questions offered under the question box (default: ``examples_for`` the assistant's folder).
+    ``watcher``: the ``qa.watch.FolderWatcher`` keeping the index in step with the folder, whose news the
+    Documents tab shows (it looks for a new index every ``WATCH_SECONDS`` either way).
 
     The API is ``/ask`` and ``/retrieve`` only; the chat's own events are private (not callable by clients)."""
     examples = examples_for(assistant.docs_dir) if examples is None else examples
@@ -418,6 +487,14 @@ def build_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blo
         assistant.refresh()
         return *documents_view(assistant), message, hide, None
 
+    def tick(seen: str | None, chosen: str | None):
+        generation, rows, line = documents_update(assistant, watcher, seen)
+        if rows is None:
+            return gr.update(), gr.update(), line, generation
+        # new choices; the chosen document stays chosen while it is indexed (a removal may await confirmation)
+        sources = list(assistant.index.documents)
+        return rows, gr.update(choices=sources, value=chosen if chosen in sources else None), line, generation
+
     with gr.Blocks(title="Ask your documents") as demo:
         gr.Markdown("## Ask your documents\n"
                     "Answers quote the documents and cite the file and characters they come from.")
@@ -447,6 +524,9 @@ def build_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blo
             files = gr.File(label=f"Add {', '.join(UPLOAD_SUFFIXES)} files", file_count="multiple",
                             file_types=list(UPLOAD_SUFFIXES), type="filepath", elem_id="upload")
             status = gr.Textbox(label="Status", interactive=False, elem_id="status")
+            watch_line = gr.Markdown(watch_status(watcher), elem_id="watch-status")
+            seen_generation = gr.State(None)
+            timer = gr.Timer(WATCH_SECONDS)
             with gr.Row():
                 choice = gr.Dropdown(choices=list(assistant.index.documents), value=None,
                                      label="Document to remove", elem_id="remove-choice")
@@ -475,6 +555,8 @@ def build_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blo
                             [confirm_row, pending_removal, status], **private)
         confirm_button.click(remove, pending_removal, [table, choice, status, confirm_row, pending_removal],
                              **private)
+        timer.tick(tick, [seen_generation, choice], [table, choice, watch_line, seen_generation],
+                   show_progress="hidden", concurrency_limit=None, **private)  # quick: never queued behind questions
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
     demo.queue(default_concurrency_limit=4)

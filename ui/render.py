@@ -3,13 +3,18 @@
 Text from documents (and from the user) is made inert before it reaches the chat's Markdown renderer: every
 character that Markdown or HTML would act on is escaped (``inert``), so a document can produce no link, image,
 heading or tag; only the markup written here (bold, italics, the [n] citation links, <sub>) is live. The source
-viewer is HTML, and its text goes through ``html.escape``.
+viewer is HTML, and its text goes through ``html.escape``. A PDF citation's page is rendered here as a PNG with
+pypdfium2 (embedded as a data URI: nothing is fetched from elsewhere) under ``index.loaders.pdfium_lock``.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
+import threading
+from collections import OrderedDict
 
 from qa import Answer, Citation, Hit
 
@@ -77,13 +82,105 @@ def citation_label(n: int, citation: Citation) -> str:
     return f"[{n}] {citation.source} ({citation.start}-{citation.end})"
 
 
+def _text_view(text: str, start: int, end: int) -> str:
+    before, cited, after = (html.escape(part) for part in (text[:start], text[start:end], text[end:]))
+    return (f'<div class="source-text" style="white-space: pre-wrap; max-height: 420px; overflow-y: auto;">'
+            f'{before}<mark id="cited">{cited}</mark>{after}</div>')
+
+
 def source_view(source: str, text: str, start: int, end: int) -> str:
     """The whole document, escaped, with [start, end) highlighted in a <mark id="cited">."""
-    before, cited, after = (html.escape(part) for part in (text[:start], text[start:end], text[end:]))
+    name = html.escape(source)
+    return f'<div class="source-name">{name}, characters {start}-{end}</div>' + _text_view(text, start, end)
+
+
+PAGE_SCALE = 1.5  # pixels per PDF point of a rendered page: sharp at the viewer's width, about 900x1200 px for A4
+_PAGE_CACHE_SIZE = 16
+_page_cache: OrderedDict[tuple[str, int, float], bytes] = OrderedDict()
+_page_cache_lock = threading.Lock()
+
+
+def page_png(data: bytes, key: str, page: int, scale: float = PAGE_SCALE) -> bytes:
+    """Page ``page`` (1-based) of the PDF in data, rendered as PNG at ``scale`` pixels per point. The last
+    few pages rendered are kept, by (key, page, scale): key must name these bytes (their sha256).
+
+    Raises:
+        ValueError: page is not a page of the PDF, or scale is not > 0.
+        pypdfium2.PdfiumError: the bytes are no PDF pdfium can open.
+
+    Example (key: the bytes' sha256, as ``index.documents.Document.sha256``):
+        data = Path("report.pdf").read_bytes()
+        png = page_png(data, hashlib.sha256(data).hexdigest(), 2)  # starts with b"\\x89PNG"
+    """
+    if scale <= 0:
+        raise ValueError(f"scale must be > 0, got {scale}")
+    cache_key = (key, page, scale)
+    with _page_cache_lock:
+        if cache_key in _page_cache:
+            _page_cache.move_to_end(cache_key)
+            return _page_cache[cache_key]
+    import pypdfium2 as pdfium
+
+    from index.loaders import pdfium_lock
+
+    with pdfium_lock:  # pdfium is not thread-safe; the indexer may be reading another PDF right now
+        document = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page <= len(document):
+                raise ValueError(f"page must be 1-{len(document)}, got {page}")
+            pdf_page = document[page - 1]
+            try:
+                bitmap = pdf_page.render(scale=scale)
+                image = bitmap.to_pil()
+                bitmap.close()
+            finally:
+                pdf_page.close()
+        finally:
+            document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)  # outside the lock: PIL needs no pdfium
+    png = buffer.getvalue()
+    with _page_cache_lock:
+        _page_cache[cache_key] = png
+        while len(_page_cache) > _PAGE_CACHE_SIZE:
+            _page_cache.popitem(last=False)
+    return png
+
+
+def _pct(value: float, whole: float) -> str:
+    return f"{100 * value / whole:.4f}%"
+
+
+def pdf_source_view(source: str, text: str, start: int, end: int, page: int, png: bytes, width: float,
+                    height: float, boxes: list[tuple[float, float, float, float]]) -> str:
+    """A PDF citation: its page as an image (png, of a page ``width`` x ``height`` points) with one
+    ``div.pdf-highlight`` over each box (x0, y0, x1, y1 in points, origin top-left), placed in percent of
+    the page so that they stay on their words at any width; each carries its box in ``data-x0`` ... ``data-y1``.
+    Below, the extracted text with [start, end) highlighted as in ``source_view``.
+
+    Example (one box, so one highlight):
+        view = pdf_source_view("a.pdf", text, 10, 40, 2, png, 595.0, 842.0, [(72.0, 90.0, 300.0, 104.0)])
+    """
+    if width <= 0 or height <= 0:
+        raise ValueError(f"page size must be > 0, got {width} x {height}")
+    marks = "".join(
+        f'<div class="pdf-highlight" data-page="{page}" data-x0="{x0:.2f}" data-y0="{y0:.2f}" data-x1="{x1:.2f}" '
+        f'data-y1="{y1:.2f}" style="position: absolute; left: {_pct(x0, width)}; top: {_pct(y0, height)}; '
+        f'width: {_pct(x1 - x0, width)}; height: {_pct(y1 - y0, height)}; background: rgba(255, 200, 0, 0.45); '
+        f'pointer-events: none;"></div>'
+        for x0, y0, x1, y1 in boxes
+    )
+    image = base64.b64encode(png).decode("ascii")
+    name = html.escape(source)
     return (
-        f'<div class="source-name">{html.escape(source)}, characters {start}-{end}</div>'
-        f'<div class="source-text" style="white-space: pre-wrap; max-height: 420px; overflow-y: auto;">'
-        f'{before}<mark id="cited">{cited}</mark>{after}</div>'
+        f'<div class="source-name">{name}, page {page}, characters {start}-{end}</div>'
+        f'<div class="pdf-scroll" style="max-height: 520px; overflow: auto; margin-bottom: 8px; '
+        f'border: 1px solid #ddd;">'
+        f'<div class="pdf-page" data-page="{page}" data-width="{width:.2f}" data-height="{height:.2f}" '
+        f'style="position: relative; width: 100%; line-height: 0;">'
+        f'<img class="pdf-page-image" src="data:image/png;base64,{image}" alt="page {page} of {name}" '
+        f'style="display: block; width: 100%; height: auto; max-width: none; margin: 0;">{marks}</div></div>'
+        + _text_view(text, start, end)
     )
 
 
