@@ -514,7 +514,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
                   tuple(spellings))
 
 
-_OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.I)
+OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.I)
 
 
 def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
@@ -535,7 +535,7 @@ def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
         for sentence in hit.sentences:
             keys = set(key_tokens(sentence.text))
             naming = (any(spelled_alike(k, keys) for k in names)
-                      or (naming and bool(_OPENS_WITH_PRONOUN.match(sentence.text))))
+                      or (naming and bool(OPENS_WITH_PRONOUN.match(sentence.text))))
             if naming:
                 kept.append(sentence)
         if kept:

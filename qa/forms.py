@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.structure import find_headings, is_list_item
-from qa.answer import (YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences, is_question,
+from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences,
+                       is_question,
                        naming_the_names_of, not_found, render, sigmoid)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
@@ -37,13 +38,16 @@ NOTES = {
 
 def sentence_contexts(hit: Hit) -> list[str]:
     """The heading path each sentence of hit sits under: the passage's own path, then the last heading
-    line of the passage before the sentence (an FAQ question, a ``##`` line)."""
+    line of the passage before the sentence (an FAQ question, a ``##`` line), a table row's column names,
+    and, for a sentence that opens with a pronoun, the sentence before it."""
     headings = find_headings(hit.text)
     contexts = []
-    for sentence in hit.sentences:
+    for n, sentence in enumerate(hit.sentences):
         local = sentence.start - hit.start
         above = [h.title for h in headings if h.end <= local]
-        path = [p for p in (hit.heading, above[-1] if above else "", _table_header(hit.text, local)) if p]
+        # "It was built of stone." is read after the sentence its pronoun points back to.
+        before = hit.sentences[n - 1].text if n and OPENS_WITH_PRONOUN.match(sentence.text) else ""
+        path = [p for p in (hit.heading, above[-1] if above else "", _table_header(hit.text, local), before) if p]
         contexts.append(" > ".join(path))
     return contexts
 

@@ -132,7 +132,7 @@ def test_a_yes_or_no_question_is_answered_with_what_the_sources_say(almanacs):
     assert answer.answerable and answer.short_answer == "" and answer.note == YES_NO_LEAD
     assert answer.text.startswith(YES_NO_LEAD + "\n\n")
     assert answer.citations[0].quote == "It was built of stone."  # the sentence, not a span such as "stone"
-    assert "signals" in answer.as_dict() and set(answer.signals) == {"sentence_score"}
+    assert "signals" in answer.as_dict() and set(answer.signals) == {"sentence_score", "judged"}
     assert not almanacs.ask("Did the Dresden football club win the league in 1990?").answerable
     assert not almanacs.ask("Did Napoleon open the bridge?").answerable  # no sentence names Napoleon
 

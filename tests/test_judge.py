@@ -82,3 +82,18 @@ def test_training_checkpoints_and_resumes(tmp_path):
     assert final.is_file() and len(log) >= 2
     train(parse_args(args))  # resumes at the last step: no new steps
     assert len((tmp_path / "run" / "train_log.jsonl").read_text().splitlines()) == len(log)
+
+
+def test_the_reader_trains_on_squad2_unanswerable_questions_as_they_are(tmp_path):
+    """qa.train_reader reads a SQuAD 2.0 file: an unanswerable question is a negative with its own
+    paragraph, and --split keeps the held-out articles out of training (and reads only them)."""
+    from qa.train_reader import is_heldout, load_examples
+
+    _squad2_file(tmp_path / "train.json.gz")
+    examples = load_examples(tmp_path / "train.json.gz", negative_ratio=0.0, seed=1, split="all")
+    by_question = {e.question: e for e in examples}
+    assert by_question["When was the lab closed?"].answer_start == -1
+    assert by_question["When was the lab founded?"].answer_text == "1990"
+    assert not is_heldout("Lab")
+    assert load_examples(tmp_path / "train.json.gz", 0.0, 1, split="heldout") == []
+    assert len(load_examples(tmp_path / "train.json.gz", 0.0, 1, split="train")) == 2
