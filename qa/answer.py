@@ -16,6 +16,7 @@ from qa.reader import PassageRef, Reader, Span
 from qa.retrieve import Hit, Sentence
 
 NOT_FOUND = "The documents do not answer this question."
+MAX_TABLE_ROWS = 15  # rows of a table the reader reads with the row it was sent to
 CORROBORATION_COVERAGE = 0.5  # of the evidence's question-word overlap, for an answer that is not a name
 
 
@@ -381,12 +382,23 @@ def _focus(hit: Hit, context: int | None) -> PassageRef:
         return PassageRef(hit.source, hit.start, hit.text)
     i = hit.sentences.index(best)
     first, last = hit.sentences[max(0, i - context)], hit.sentences[min(len(hit.sentences) - 1, i + context)]
-    if best.text.startswith("|"):  # a table row is read with the table's first row, its column names
-        top = i
-        while top > 0 and hit.sentences[top - 1].text.startswith("|"):
+    lo, hi = max(0, i - context), min(len(hit.sentences) - 1, i + context)
+    rows = [j for j in range(lo, hi + 1) if is_table_row(hit.sentences[j].text)]
+    if rows:  # a table is read whole (up to MAX_TABLE_ROWS rows), with its first row, the column names
+        top, bottom = rows[0], rows[-1]
+        while top > 0 and is_table_row(hit.sentences[top - 1].text):
             top -= 1
-        first = hit.sentences[min(top, max(0, i - context))]
+        while (bottom + 1 < len(hit.sentences) and is_table_row(hit.sentences[bottom + 1].text)
+               and bottom - top < MAX_TABLE_ROWS):
+            bottom += 1
+        first, last = hit.sentences[min(top, lo)], hit.sentences[max(bottom, hi)]
     return PassageRef(hit.source, first.start, hit.text[first.start - hit.start : last.end - hit.start])
+
+
+def is_table_row(line: str) -> bool:
+    """Whether a line is a row of a table: Markdown's "| a | b |", or cells joined by " | " as the PDF,
+    Word and HTML loaders write them."""
+    return line.lstrip().startswith("|") or " | " in line
 
 
 def is_question(sentence: Sentence) -> bool:
@@ -480,18 +492,23 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     score, best, best_hit, evidence = max(weighed, key=lambda w: w[0])
     signals = signals_of(best, best_hit, evidence)
     similarity = max((s.similarity for h in read for s in h.sentences), default=0.0)
-    if sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity:
-        return not_found(question, hits, score, signals)
+    refused = sigmoid(score) < settings.answer_threshold or similarity < settings.min_similarity
     local_start, local_end = best.start - evidence.start, best.end - evidence.start
     name, wanted = asked_name(question), asked_description(question)
     # "Who is X?": the title the evidence gives X; else, unless the reader's span stands beside X as its
     # title, the title the best retrieved sentence gives X (the reader, trained on factoid questions,
     # tends to answer with another name). "Which of them is Swiss?": the name a sentence calls Swiss.
+    # A title the documents attach to X answers "Who is X?" whatever the decision says, as a byline
+    # answers "Who wrote it?": it is there or not.
     described = None
     if name and (found := describe(name, evidence.text)) is not None:
         described = evidence, best_hit, found
-    elif name and not beside_name(name, evidence.text, local_start, local_end):
+    elif name and (refused or not beside_name(name, evidence.text, local_start, local_end)):
         described = _first_found(lambda text: describe(name, text), evidence, best_hit, hits)
+    if refused and described is None:
+        return not_found(question, hits, score, signals)
+    if refused:
+        score = float("inf")  # answered by the rule, not the decision: outside its fit, as a byline is
     named = _first_found(lambda text: named_by(wanted, text), evidence, best_hit, hits) if wanted else None
     if described is not None or named is not None:
         evidence, best_hit, found = described or named

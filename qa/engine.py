@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qa.answer import Answer, AnswerSettings, compose_answer, sigmoid
-from qa.forms import answer_in_form, best_judged, judged_hits
+from qa.forms import answer_in_form, best_judged, judged_hits, table_answer
 from qa.judge import SentenceJudge
 from qa.plan import SPAN, QuestionPlan
 from qa.reader import Reader
@@ -35,6 +35,8 @@ def answer_planned(plan: QuestionPlan, hits: list[Hit], reader: Reader | None, j
     spans_first = plan.form == SPAN or bool(plan.name) or not judging
     if spans_first:
         answer = compose_answer(plan.searched, hits, reader, settings)
+        if not answer.answerable and (cell := table_answer(plan.searched, hits, settings)) is not None:
+            return cell  # a table the reader cannot read: the cell under the column the question names
         if answer.answerable or not judging or not hits:
             return answer
         fallback = answer_in_form(plan, hits, settings, following)

@@ -13,12 +13,13 @@ from dataclasses import replace
 
 from index.structure import find_headings, is_list_item
 from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences,
-                       is_question,
+                       is_question, is_table_row,
                        naming_the_names_of, not_found, render, sigmoid)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
 from qa.plan import DEFINITION, LIST, REASON, STEPS, YES_NO_FORM, QuestionPlan
 from qa.retrieve import Hit, Sentence
+from index.lexical import stem_tokens
 from qa.topic import covers
 
 JUDGED_HITS = 4  # passages whose sentences the answer-sentence model reads
@@ -56,11 +57,11 @@ def _table_header(text: str, offset: int) -> str:
     """The first row of the Markdown table whose row starts at offset (its column names), "" when the
     line is not a table row or is that first row."""
     lines = text[:offset].split("\n")
-    if not text[offset:].lstrip().startswith("|"):
+    if not is_table_row(text[offset:].split("\n", 1)[0]):
         return ""
     rows = []
     for line in reversed(lines[:-1]):
-        if not line.strip().startswith("|"):
+        if not is_table_row(line):
             break
         rows.append(line.strip())
     return rows[-1] if rows else ""
@@ -208,3 +209,53 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     head = short or note
     return Answer(question, render(head, citations), True, tuple(citations), tuple(hits), short, sigmoid(score),
                   score, signals, note=note)
+
+
+_CELL = re.compile(r"[^|]+")
+
+
+def _cells(sentence: Sentence) -> list[tuple[int, int]]:
+    """The cells of a table row, as (start, end) within the sentence's text, stripped."""
+    cells = []
+    for match in _CELL.finditer(sentence.text):
+        start, end = match.span()
+        while start < end and sentence.text[start].isspace():
+            start += 1
+        while end > start and sentence.text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            cells.append((start, end))
+    return cells
+
+
+def _stems(text: str) -> set[str]:
+    return set(stem_tokens(text))
+
+
+def table_answer(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer | None:
+    """The cell a question points at in a table of the top hits: the row that names what the question
+    names (its cells share the question's words), under the column whose name the question uses
+    ("Who manages the Hildesheim plant?": row "Hildesheim", column "Manager"). Both must be the only
+    best match; the row and the table's first row are cited. None when no table answers so."""
+    asked = _stems(question)
+    for hit in hits[: settings.read_depth]:
+        rows = [s for s in hit.sentences if is_table_row(s.text)]
+        if len(rows) < 2:
+            continue
+        header, body = rows[0], rows[1:]
+        names = [_stems(header.text[a:b]) for a, b in _cells(header)]
+        scored = sorted(((len(asked & _stems(row.text)), n) for n, row in enumerate(body)), reverse=True)
+        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            continue
+        row = body[scored[0][1]]
+        cells = _cells(row)
+        in_row = {c for c, (a, b) in enumerate(cells) if asked & _stems(row.text[a:b])}
+        columns = [c for c, stems in enumerate(names) if asked & stems and c not in in_row and c < len(cells)]
+        if len(columns) != 1:
+            continue
+        a, b = cells[columns[0]]
+        citations = [cite(row, hit.source), cite(header, hit.source)]
+        short = row.text[a:b]
+        return Answer(question, render(short, citations), True, tuple(citations), tuple(hits), short, 1.0,
+                      float("inf"), {})
+    return None

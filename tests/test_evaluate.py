@@ -137,7 +137,8 @@ def test_figures_by_kind_of_question():
     assert list(kinds) == ["date", "who"]  # unlabelled questions are in no kind
     assert kinds["who"] == {"questions": 3, "answerable": 2, "unanswerable": 1, "has_ans_em": 1.0,
                             "has_ans_f1": 0.5, "overall_f1": 0.6667, "contains_any": 0.5, "contains_all": 1.0,
-                            "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5, "citation_precision_source": 1.0}
+                            "no_ans_accuracy": 1.0, "false_refusal_rate": 0.5, "answered_right": 0.5,
+                            "citation_precision_source": 1.0}
     assert kinds["date"]["has_ans_f1"] == 0.5 and kinds["date"]["no_ans_accuracy"] is None
     half = summarize_kinds([_row(kind="quote", expected=[], citation_in_source=0.5), _row(kind="quote", expected=[])])
     assert half["quote"]["citation_precision_source"] == 0.75 and half["quote"]["has_ans_f1"] is None
