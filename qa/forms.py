@@ -23,7 +23,7 @@ from index.lexical import stem_tokens
 from qa.topic import covers
 
 JUDGED_HITS = 4  # passages whose sentences the answer-sentence model reads
-MAX_JUDGED = 40  # sentences it reads at most
+MAX_JUDGED = 16  # sentences it reads at most: those the retrieval scores best
 MAX_ITEMS = 10  # list items quoted at most
 FAQ_MATCH = 0.7  # cosine of a question heading with the question above which its body answers it
 _YES_NO_WORD = re.compile(r"^\W*(yes|no)\b", re.I)
@@ -74,15 +74,16 @@ def is_heading(hit: Hit, sentence: Sentence) -> bool:
 
 
 def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None) -> list[Hit]:
-    """hits with the sentences of the first ``JUDGED_HITS`` (``MAX_JUDGED`` sentences at most) judged by
-    the answer-sentence model, each read under its heading path; hits as they are without the model."""
+    """hits with the ``MAX_JUDGED`` best-scored sentences of the first ``JUDGED_HITS`` judged by the
+    answer-sentence model, each read under its heading path; hits as they are without the model."""
     if judge is None or not judge.available or not hits:
         return hits
-    keys: dict[tuple[str, int, int], Judged] = {}
+    found: dict[tuple[str, int, int], tuple[float, Judged]] = {}
     for hit in hits[:JUDGED_HITS]:
         for sentence, context in zip(hit.sentences, sentence_contexts(hit)):
-            if len(keys) < MAX_JUDGED:
-                keys.setdefault((hit.source, sentence.start, sentence.end), Judged(sentence.text, context))
+            found.setdefault((hit.source, sentence.start, sentence.end), (sentence.score, Judged(sentence.text, context)))
+    # the retrieval's best sentences: the model re-ranks them (its cost grows with each sentence read)
+    keys = dict(sorted(((key, judged) for key, (_, judged) in found.items()), key=lambda kv: -found[kv[0]][0])[:MAX_JUDGED])
     logits = dict(zip(keys, judge.logits(question, list(keys.values()))))
     return [replace(hit, sentences=tuple(replace(s, judged=logits.get((hit.source, s.start, s.end)))
                                          for s in hit.sentences)) for hit in hits]
