@@ -35,8 +35,9 @@ from index.store import VectorStore, choose_kind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers;
-# 5: passages know their heading path, which is embedded and indexed with them
+FORMAT_VERSION = 6  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers;
+# 5: passages know their heading path, which is embedded and indexed with them; 6: a line break that only
+# wraps prose does not end a sentence
 MANIFEST = "manifest.json"
 
 

@@ -9,7 +9,8 @@ from index.documents import Document
 from index.structure import Outline
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital,
-# digit or quote; a line break always ends one (news text puts headlines and bylines on lines).
+# digit or quote; a line break ends one (news text puts headlines and bylines on lines), unless it only
+# wraps a long line of prose (``_wrapped``).
 _BOUNDARY = re.compile(r"""[.!?]['"\u2019\u201d)\]]*\s+(?=[A-Z0-9'"\u2018\u201c(\[])|\n+""")
 # Tokens before a period that do not end a sentence: titles, initials, "U.S."-style abbreviations.
 _NOT_AN_END = re.compile(
@@ -53,10 +54,26 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         stop = match.start() + len(match.group().rstrip())
         if match.group()[0] != "\n" and _NOT_AN_END.search(text, max(cursor, stop - 12), match.start() + 1):
             continue
+        if match.group() == "\n" and _wrapped(text, match.start(), end):
+            continue
         _append_stripped(text, cursor, stop, spans)
         cursor = match.end()
     _append_stripped(text, cursor, end, spans)
     return spans
+
+
+WRAP_WIDTH = 40  # a line at least this long that stops mid-sentence was wrapped, not ended
+
+
+def _wrapped(text: str, newline: int, end: int) -> bool:
+    """Whether the line break at newline only wraps a sentence (hard-wrapped prose in a text or Markdown
+    file): the line before is long and stops without punctuation, the next line goes on in lower case.
+    A short line ("Tyler Durden's Photo" above "by Tyler Durden") still ends there."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].rstrip()
+    following = text[newline + 1 : min(end, newline + 2)]
+    return (len(line) >= WRAP_WIDTH and line[-1:] not in ".!?:;\"'\u201d)|" and following.islower()
+            and not line.lstrip().startswith(("#", "|")))
 
 
 def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

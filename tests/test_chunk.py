@@ -57,3 +57,12 @@ def test_long_sentence_is_cut_by_words():
 def test_bad_chunking_parameters():
     with pytest.raises(ValueError, match="overlap_words < max_words"):
         chunk_document(Document("a.txt", "x", "0"), max_words=10, overlap_words=10)
+
+
+def test_a_line_break_that_only_wraps_prose_does_not_end_the_sentence():
+    text = ("Open Settings, choose Members, and enter the colleague's address. They receive an invitation\n"
+            "that is valid for seven days.\nTyler Durden's Photo\nby Tyler Durden\n- one item\n- another")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Open Settings, choose Members, and enter the colleague's address.",
+        "They receive an invitation\nthat is valid for seven days.", "Tyler Durden's Photo", "by Tyler Durden",
+        "- one item", "- another"]

@@ -413,6 +413,10 @@ def build_app(assistant: Assistant, examples: list[str] | None = None,
             check_question(message)
             searched = follow_up(message, turns)
             answer = assistant.ask(searched.question)
+            if searched.context and not answer.answerable:  # "how often should I descale it": maybe no follow-up
+                alone = assistant.ask(message)
+                if alone.answerable:
+                    searched, answer = follow_up(message, []), alone
         except InvalidQuestionError as error:
             history += [{"role": "user", "content": inert(message if isinstance(message, str) else "")},
                         {"role": "assistant", "content": f"⚠️ {inert(str(error))}"}]
