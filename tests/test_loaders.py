@@ -285,3 +285,11 @@ def test_assistant_answers_from_the_pdf_table(tmp_path, report, embedder, reader
     assert all(number == 2 for number, *_ in boxes_of(pages, citation.start, citation.end))
     for c in answer.citations:
         assert c.quote == assistant.document_text(c.source)[c.start : c.end]
+    # a Word heading's section and an HTML page answer too, cited verbatim and without a page
+    for question, source, said in (("How many days of leave do new staff get?", "guide.docx", "28 days"),
+                                   ("How much does the Business plan cost?", "pricing.html", "29 dollars")):
+        answer = assistant.ask(question)
+        assert answer.answerable and said in answer.text, question
+        cited = answer.citations[0]
+        assert cited.source == source and cited.page is None
+        assert cited.quote == assistant.document_text(source)[cited.start : cited.end]

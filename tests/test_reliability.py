@@ -240,3 +240,22 @@ def test_the_docqa_command_maps_onto_the_qa_and_ui_commands(capsys):
     with pytest.raises(SystemExit):
         docqa(["ask", "--help"])
     assert "--no-reader" in capsys.readouterr().out
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_it_is_copied(assistant, tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    import ui.app
+    from ui.app import add_files
+
+    monkeypatch.setattr(ui.app, "MAX_UPLOAD_PAGES", 2)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for n in range(3):
+        pdf.add_page()
+        pdf.cell(0, 10, f"Page {n + 1} of the long report.")
+    long_pdf = tmp_path / "long.pdf"
+    pdf.output(str(long_pdf))
+    before = sorted(p.name for p in assistant.docs_dir.iterdir())
+    assert add_files(assistant, [str(long_pdf)]) == ["not added: long.pdf: 3 pages is over the 2 page limit"]
+    assert sorted(p.name for p in assistant.docs_dir.iterdir()) == before

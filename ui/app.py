@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".md")
 UPLOAD_SUFFIXES = tuple(dict.fromkeys((*TEXT_SUFFIXES, *_LOADER_SUFFIXES)))
 MAX_UPLOAD_BYTES = 5_000_000
+MAX_UPLOAD_PAGES = 500  # pages of a PDF uploaded in the chat (a folder on disk has no such limit)
 MAX_NAME_BYTES = 255  # what ext4 and most file systems allow for one name
 # Characters replaced in uploaded names: controls, separators of lines and paragraphs, bidirectional overrides
 # (which make "txt.exe" look like "exe.txt"), and what Windows forbids in a name. Everything else is kept.
@@ -154,6 +155,8 @@ def content_refusal(path: Path, name: str) -> str | None:
     if reason is None:
         document = read_document(path, name)  # the indexer's own reading: what it would skip is refused here
         reason = document.reason if isinstance(document, Skipped) else None
+        if reason is None and len(document.pages) > MAX_UPLOAD_PAGES:
+            reason = f"{len(document.pages)} pages is over the {MAX_UPLOAD_PAGES} page limit"
     return {"empty": "the file holds no text (only spaces or blank lines)",
             "binary content": "binary content, not text"}.get(reason, reason)
 
