@@ -373,6 +373,34 @@ def write_questions(examples: list[TrainExample], work: Path) -> None:
     (work / QUESTIONS_FILE).write_text("\n".join(questions) + "\n", encoding="utf-8")
 
 
+def optimizer_and_resume(model, checkpoint: Path, lr: float, weight_decay: float, warmup: int, total_steps: int):
+    """AdamW (no decay on biases and LayerNorm) with linear warm-up then linear decay to 0, and the step to
+    start at: 0, or the step of ``checkpoint`` (model, optimizer and schedule restored from it) when it
+    exists. Shared by the reader's and the answer-sentence model's training."""
+    import torch
+
+    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
+    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=lr, fused=True)
+
+    def lr_at(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_at)
+    step = 0
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step = int(state["step"])
+        logger.info("resumed at step %d of %d", step, total_steps)
+    return optimizer, scheduler, step
+
+
 def train(args: argparse.Namespace) -> Path:
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -407,29 +435,9 @@ def train(args: argparse.Namespace) -> Path:
 
         model.load_state_dict({k: v.float() for k, v in load_file(args.init_from).items()})
         logger.info("initialised from %s", args.init_from)
-    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
-    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=args.lr,
-        fused=True,
-    )
-
-    def lr_at(step: int) -> float:
-        if step < args.warmup:
-            return (step + 1) / args.warmup
-        return max(0.0, (total_steps - step) / max(1, total_steps - args.warmup))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_at)
     checkpoint = work / "checkpoint.pt"
-    step = 0
-    if checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=True)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step = int(state["step"])
-        logger.info("resumed at step %d of %d", step, total_steps)
+    optimizer, scheduler, step = optimizer_and_resume(model, checkpoint, args.lr, args.weight_decay, args.warmup,
+                                                      total_steps)
 
     log = (work / "train_log.jsonl").open("a", encoding="utf-8")
     model.train()

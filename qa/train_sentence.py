@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.chunk import split_sentences
-from qa.train_reader import SQUAD2_TRAIN, _atomic_save, export_fp16, is_heldout, make_batches
+from qa.train_reader import SQUAD2_TRAIN, _atomic_save, export_fp16, is_heldout, make_batches, optimizer_and_resume
 
 logger = logging.getLogger(__name__)
 
@@ -182,20 +182,8 @@ def train(args: argparse.Namespace) -> Path:
     total = len(batches)
     logger.info("%d pairs (%d positive) -> %d steps", len(pairs), sum(p.label > 0.5 for p in pairs), total)
     model = build_model(args.init_from or str(SHIPPED_WEIGHTS))
-    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
-    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=args.lr, fused=True)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / args.warmup if s < args.warmup else max(0.0, (total - s) / max(1, total - args.warmup)))
-    checkpoint, step = work / "checkpoint.pt", 0
-    if checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=True)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step = int(state["step"])
-        logger.info("resumed at step %d of %d", step, total)
+    checkpoint = work / "checkpoint.pt"
+    optimizer, scheduler, step = optimizer_and_resume(model, checkpoint, args.lr, 0.01, args.warmup, total)
     log = (work / "train_log.jsonl").open("a", encoding="utf-8")
     model.train()
     tick, seen = time.time(), 0
