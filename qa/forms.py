@@ -67,10 +67,10 @@ def _table_header(text: str, offset: int) -> str:
     return rows[-1] if rows else ""
 
 
-def is_heading(hit: Hit, sentence: Sentence) -> bool:
-    """Whether sentence is one of hit's heading lines."""
-    local = sentence.start - hit.start
-    return any(h.start <= local < h.end for h in find_headings(hit.text))
+def heading_starts(hit: Hit) -> set[int]:
+    """The document offsets of hit's sentences that are heading lines (worked out once per hit)."""
+    spans = [(h.start + hit.start, h.end + hit.start) for h in find_headings(hit.text)]
+    return {s.start for s in hit.sentences if any(a <= s.start < b for a, b in spans)}
 
 
 def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None) -> list[Hit]:
@@ -175,8 +175,8 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
         pool = [h for h in about if h.sentences] or pool
-    candidates = [(s, h) for h in pool for s in h.sentences
-                  if s.judged is not None and not is_heading(h, s) and not is_question(s)]
+    candidates = [(s, h) for h in pool for headings in [heading_starts(h)] for s in h.sentences
+                  if s.judged is not None and s.start not in headings and not is_question(s)]
     if not candidates:
         return not_found(question, hits)
     best, hit = max(candidates, key=lambda c: c[0].judged)
@@ -199,7 +199,7 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
             quoted = items if best.start >= items[0].start else [best, *items]  # the intro line, then the items
     elif plan.form == REASON and index + 1 < len(hit.sentences):
         following = hit.sentences[index + 1]
-        if following.judged is not None and following.judged >= best.judged - 1.0 and not is_heading(hit, following):
+        if following.judged is not None and following.judged >= best.judged - 1.0 and following.start not in heading_starts(hit):
             quoted.append(following)
     found = distinct_sentences([(s, hit.source) for s in quoted])
     citations: list[Citation] = [cite(s, source) for s, source in found]

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.reader import _checksum, _prune, base_model_path, export_onnx, reader_cache_dir
+from qa.reader import _checksum, base_model_path, onnx_session, reader_cache_dir
 from qa.train_sentence import MAX_LENGTH, sentence_input
 
 SHIPPED_JUDGE = Path(__file__).resolve().parent / "models" / "sentence.safetensors"
@@ -76,23 +76,7 @@ class SentenceJudge:
 
     def _onnx_session(self, model):
         path = reader_cache_dir() / f"judge-{_checksum(self.weights)}-v{ONNX_FORMAT}.onnx"
-        for attempt in range(2):
-            try:
-                import onnxruntime
-
-                options = onnxruntime.SessionOptions()
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                if attempt or not path.is_file():
-                    log.info("exporting the answer-sentence model to %s (once per weights file)", path)
-                    export_onnx(model, path, outputs=("logits",))
-                    _prune(path, pattern="judge-*.onnx")
-                session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-                self._check(model, session)
-                return session
-            except Exception as error:  # noqa: BLE001 - any failure leaves the PyTorch model usable
-                failure = error
-        log.warning("ONNX answer-sentence model unavailable (%s); using PyTorch", failure)
-        return model
+        return onnx_session(model, path, ("logits",), self._check, "answer-sentence model")
 
     @staticmethod
     def _check(model, session) -> None:

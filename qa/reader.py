@@ -133,6 +133,30 @@ def _prune(kept: Path, keep: int = 3, pattern: str = "reader-*.onnx") -> None:
         old.unlink(missing_ok=True)
 
 
+def onnx_session(model, path: Path, outputs: tuple[str, ...], check, name: str):
+    """An ONNX Runtime session for model (the reader or the answer-sentence model), exported to path on
+    first use and checked with ``check(model, session)`` on every load (about 0.1 s), so a damaged or stale
+    cached file is exported again; the PyTorch model, with a warning, where the cache cannot be written or
+    the export fails. Older exports of the same model beyond the newest three are deleted."""
+    for attempt in range(2):
+        try:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield
+            if attempt or not path.is_file():
+                log.info("exporting the %s to %s (once per weights file)", name, path)
+                export_onnx(model, path, outputs)
+                _prune(path, pattern=path.name.split("-")[0] + "-*.onnx")
+            session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            check(model, session)
+            return session
+        except Exception as error:  # noqa: BLE001 - any failure here leaves the PyTorch model usable
+            failure = error
+    log.warning("ONNX %s unavailable (%s); reading with PyTorch", name, failure)
+    return model
+
+
 @dataclass(frozen=True)
 class Span:
     """The reader's best answer in one passage: document offsets, text, span score and null score.
@@ -216,28 +240,8 @@ class Reader:
         return self._model, self._tokenizer
 
     def _onnx_session(self, model):
-        """An ONNX Runtime session for model, exported to the cache on first use, and checked against the
-        model's logits on every load (about 0.1 s), so a damaged or stale cached file is exported again;
-        falls back to the PyTorch model, with a warning, where the cache cannot be written or the export
-        fails."""
         path = reader_cache_dir() / f"reader-{_checksum(self.weights)}-v{ONNX_FORMAT}.onnx"
-        for attempt in range(2):
-            try:
-                import onnxruntime
-
-                options = onnxruntime.SessionOptions()
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield
-                if attempt or not path.is_file():
-                    log.info("exporting the reader to %s (once per weights file)", path)
-                    export_onnx(model, path)
-                    _prune(path)
-                session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-                _check_export(model, session)
-                return session
-            except Exception as error:  # noqa: BLE001 - any failure here leaves the PyTorch reader usable
-                failure = error
-        log.warning("ONNX reader unavailable (%s); reading with PyTorch", failure)
-        return model
+        return onnx_session(model, path, ("start_logits", "end_logits"), _check_export, "reader")
 
     def _logits(self, model, enc, rows: slice):
         """Start and end logits (numpy) of the windows rows of enc, from either backend."""
