@@ -29,6 +29,7 @@ from filelock import FileLock
 
 from index.chunk import Passage, chunk_document, split_sentences
 from index.documents import Document, LoadReport, Skipped, load_folder
+from index.extracted import FOLDER as EXTRACTED, ExtractionCache
 from index.embed import Embedder, Progress
 from index.lexical import LexicalIndex, TieredLexicalIndex, key_tokens
 from index.store import VectorStore, choose_kind
@@ -523,8 +524,12 @@ def open_index(
     Two processes opening the same index_dir wait for each other (a file lock), so neither sees a
     half-written index.
     """
-    loaded = load_folder(docs_dir)  # first, so that a missing or empty folder leaves no index folder behind
     folder = Path(index_dir)
+    extracted = ExtractionCache(folder / EXTRACTED)
+    # the documents first, so that a missing or empty folder leaves no index folder behind
+    loaded = load_folder(docs_dir, extracted)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".lock")):
-        return refresh_index(loaded, folder, embedder, chunking, progress, vector_index, tiering, previous)
+        index, report = refresh_index(loaded, folder, embedder, chunking, progress, vector_index, tiering, previous)
+        extracted.prune({info.sha256 for info in index.documents.values()})
+        return index, report

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.extracted import ExtractionCache
 from index.loaders import SUFFIXES, TEXT_SUFFIXES, Extracted, Page, UnreadableDocumentError, decode, extract, sniff
 
 logger = logging.getLogger(__name__)
@@ -63,17 +64,26 @@ _cache: OrderedDict[str, Extracted] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _extract_cached(source: str, digest: str, data: bytes) -> Extracted:
-    """``extract``, remembered by the bytes' checksum and the suffix (extraction is deterministic, so a
-    cached result is the text the index was built from for as long as the file is unchanged)."""
-    key = f"{digest}:{source.rsplit('.', 1)[-1].lower()}"
+def _extract_cached(source: str, digest: str, data: bytes, stored: ExtractionCache | None) -> Extracted:
+    """``extract``, remembered by the bytes' checksum and the suffix: in memory (the last few) and, given
+    the index's ``stored`` cache, on disk, so that an unchanged document is never extracted twice and its
+    text stays the one the index was built from."""
+    suffix = source.rsplit(".", 1)[-1].lower()
+    key = f"{digest}:{suffix}"
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    extracted = extract(source, data)
-    for warning in extracted.warnings:
-        logger.warning("%s", warning)
+    extracted = stored.get(digest, suffix) if stored is not None else None
+    if extracted is None:
+        extracted = extract(source, data)
+        for warning in extracted.warnings:
+            logger.warning("%s", warning)
+        if stored is not None:
+            try:
+                stored.put(digest, suffix, extracted)
+            except OSError as error:  # a read-only index folder costs speed, never the document
+                logger.warning("cannot keep the extracted text of %s: %s", source, error)
     with _cache_lock:
         _cache[key] = extracted
         while len(_cache) > _CACHE_SIZE:
@@ -81,8 +91,9 @@ def _extract_cached(source: str, digest: str, data: bytes) -> Extracted:
     return extracted
 
 
-def read_document(path: Path, source: str) -> Document | Skipped:
-    """Read one file into a Document, or say why it was skipped.
+def read_document(path: Path, source: str, extracted: ExtractionCache | None = None) -> Document | Skipped:
+    """Read one file into a Document, or say why it was skipped; a PDF, DOCX or HTML file's text comes from
+    the index's ``extracted`` cache when it holds these bytes (``index.extracted``).
 
     The loader is picked by the suffix and the content must fit it (``index.loaders.sniff``): a PNG named
     ``.pdf`` is skipped with "not a PDF: the content is a PNG image"; an encrypted or broken file, or a PDF
@@ -111,10 +122,10 @@ def read_document(path: Path, source: str) -> Document | Skipped:
             logger.warning("%s: not UTF-8, decoded as %s", source, encoding)
     else:
         try:
-            extracted = _extract_cached(source, digest, data)
+            result = _extract_cached(source, digest, data, extracted)
         except UnreadableDocumentError as error:
             return Skipped(source, str(error))
-        text, encoding, pages = extracted.text, extracted.encoding, extracted.pages
+        text, encoding, pages = result.text, result.encoding, result.pages
     if not text.strip():
         return Skipped(source, "empty")
     return Document(source, text, digest, encoding, pages)
@@ -168,8 +179,9 @@ def _walk(folder: Path) -> tuple[list[tuple[Path, str]], list[Skipped]]:
     return sorted(found, key=lambda item: item[1]), sorted(outside, key=lambda s: s.source)
 
 
-def load_folder(folder: str | Path) -> LoadReport:
-    """Load every document under folder.
+def load_folder(folder: str | Path, extracted: ExtractionCache | None = None) -> LoadReport:
+    """Load every document under folder (extracted text read from and kept in ``extracted``, the index's
+    cache, when given).
 
     Raises:
         FileNotFoundError: the folder does not exist.
@@ -188,7 +200,7 @@ def load_folder(folder: str | Path) -> LoadReport:
     for result in skipped:
         logger.warning("skipped %s: %s", result.source, result.reason)
     for path, source in files:
-        result = read_document(path, source)
+        result = read_document(path, source, extracted)
         if isinstance(result, Skipped):
             logger.warning("skipped %s: %s", result.source, result.reason)
             skipped.append(result)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import Document, read_document
+from index.extracted import FOLDER as EXTRACTED, ExtractionCache
 from index.loaders import page_of
 from index.embed import Progress
 from qa.answer import Answer, AnswerSettings, Citation
@@ -46,6 +47,7 @@ class Assistant:
                  chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings,
                  vector_index: str = "auto", judge: SentenceJudge | None = None) -> None:
         self.docs_dir, self.index_dir, self.vector_index = docs_dir, index_dir, vector_index
+        self.extracted = ExtractionCache(index_dir / EXTRACTED)  # PDF/DOCX/HTML text as the index read it
         self.embedder, self.reader, self.judge = embedder, reader, judge
         self._speller: Speller | None = None
         self.chunking, self.retrieval, self.answering = chunking, retrieval, answering
@@ -127,10 +129,15 @@ class Assistant:
         """The text of an indexed document, as its offsets refer to it."""
         if source not in self.index.documents:
             raise KeyError(f"no indexed document {source!r}")
-        doc = read_document(self.docs_dir / source, source)
+        doc = self.read_source(source)
         if isinstance(doc, Skipped):
             raise FileNotFoundError(f"{source}: {doc.reason}")
         return doc.text
+
+    def read_source(self, source: str) -> Document | Skipped:
+        """The document source of the folder as it is on disk now: its bytes read again, its text extracted
+        once per version (kept in the index folder, ``index.extracted``)."""
+        return read_document(self.docs_dir / source, source, self.extracted)
 
     def retrieve(self, question: str, k: int = 5) -> list[Hit]:
         """The k passages that best match question, best first (see ``qa.retrieve.Hit`` and its trace)."""
@@ -202,7 +209,7 @@ class Assistant:
             return citations
         paged = []
         for c in citations:
-            doc = read_document(self.docs_dir / c.source, c.source) if c.source.lower().endswith(".pdf") else None
+            doc = self.read_source(c.source) if c.source.lower().endswith(".pdf") else None
             pages = doc.pages if isinstance(doc, Document) else ()
             paged.append(replace(c, page=page_of(pages, c.start)) if pages else c)
         return tuple(paged)

@@ -14,12 +14,13 @@ def test_formats_benchmark_smoke_run_writes_its_report(tmp_path):
     extraction, build = report["extraction"], report["build"]
     for key in ("pdf_s", "pdf_pages_per_s", "txt_s", "txt_pages_per_s", "pdf_chars", "txt_chars"):
         assert extraction[key] > 0, key
-    for key in ("txt_s", "pdf_s", "pdf_vs_txt", "txt_passages", "pdf_passages"):
+    for key in ("txt_s", "pdf_s", "pdf_vs_txt", "txt_passages", "pdf_passages", "txt_reopen_s", "pdf_reopen_s"):
         assert build[key] > 0, key
     assert len(build["pdf_runs_s"]) == len(build["txt_runs_s"]) == len(extraction["pdf_runs_s"]) == 2
     assert build["pdf_s"] == min(build["pdf_runs_s"]) and report["repeats"] == 2
     assert build["skipped"] == [] and extraction["pdf_warnings"] == []
     assert extraction["pdf_words_recovered"] > 0.95  # the PDFs give back the text they were drawn from
+    assert "| reopen, nothing changed, s |" in (tmp_path / "out" / "formats.md").read_text()
     assert "| index build, s |" in (tmp_path / "out" / "formats.md").read_text()
     assert list(tmp_path.iterdir()) == [tmp_path / "out"]  # the generated corpus is removed
 
