@@ -48,7 +48,7 @@ def test_page_png_and_pdf_source_view(pdf_folder):
 
     from index.documents import read_document
     from index.loaders import boxes_of
-    from ui.render import PAGE_SCALE, page_png, pdf_source_view
+    from ui.render import PAGE_SCALE, PageView, page_png, pdf_source_view
 
     docs, _ = pdf_folder
     document = read_document(docs / "harbour.pdf", "harbour.pdf")
@@ -62,7 +62,8 @@ def test_page_png_and_pdf_source_view(pdf_folder):
     page = document.pages[1]
     image = Image.open(io.BytesIO(png))
     assert image.size == (round(page.width * PAGE_SCALE), round(page.height * PAGE_SCALE))
-    view = pdf_source_view("harbour.pdf", document.text, start, end, 2, png, page.width, page.height, boxes)
+    view = pdf_source_view("harbour.pdf", document.text, start, end,
+                           [PageView(2, png, page.width, page.height, tuple(boxes))])
     assert "harbour.pdf, page 2, characters" in view
     encoded = re.search(r'src="data:image/png;base64,([^"]+)"', view).group(1)
     assert base64.b64decode(encoded) == png
@@ -71,6 +72,23 @@ def test_page_png_and_pdf_source_view(pdf_folder):
     assert "http" not in view  # nothing is fetched from elsewhere
     with pytest.raises(ValueError, match="page must be 1-2, got 3"):
         page_png(data, hashlib.sha256(data).hexdigest(), 3)
+
+
+def test_a_quote_over_two_pages_shows_both_pages_each_with_its_words(pdf_folder, tmp_path, embedder):
+    from qa import Assistant
+    from ui.app import citation_view
+
+    docs, _ = pdf_folder
+    assistant = Assistant.open(docs, tmp_path / "idx", embedder=embedder, use_reader=False)
+    text = assistant.document_text("harbour.pdf")
+    start = text.index("The ferries sailed")
+    end = text.index("Staff of the coast.") + len("Staff of the coast.")
+    view = citation_view(assistant, {"source": "harbour.pdf", "start": start, "end": end, "quote": text[start:end]})
+    assert "harbour.pdf, pages 1-2, characters" in view
+    assert re.findall(r'<div class="pdf-page" data-page="(\d)"', view) == ["1", "2"]
+    marks = re.findall(r'class="pdf-highlight" data-page="(\d)"', view)
+    assert marks.count("1") == len("The ferries sailed on time for most of the year.".split())
+    assert marks.count("2") == len("Staff of the coast.".split())
 
 
 @pytest.mark.browser

@@ -21,6 +21,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from index.documents import Document, Skipped, read_document  # noqa: E402
+from index.extracted import ExtractionCache  # noqa: E402
 from index.loaders import SUFFIXES as _LOADER_SUFFIXES  # noqa: E402
 from index.loaders import boxes_of, page_of  # noqa: E402
 from index.loaders import sniff as _sniff  # noqa: E402
@@ -33,6 +34,7 @@ from ui.render import (  # noqa: E402
     answer_markdown,
     citation_label,
     inert,
+    PageView,
     page_png,
     pdf_source_view,
     source_notice,
@@ -77,11 +79,14 @@ CSS = """
 .source-name { font-weight: 600; margin-bottom: 6px; }
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; } }
 #cite-request { display: none !important; }
+/* the conversation scrolls below its label and toolbar, never under them */
+#chat .bubble-wrap { margin-top: 30px; height: calc(100% - 30px); }
 .source-notice { font-style: italic; margin-bottom: 6px; }
 """
 SCROLL_TO_CITED = ("() => { const m = document.querySelector('#cited'); if (m) m.scrollIntoView({block: 'center'});"
                    " const h = document.querySelector('#viewer .pdf-highlight');"
                    " if (h) h.scrollIntoView({block: 'center'}); }")  # a PDF citation: its page's highlight last
+MAX_CITED_PAGES = 3  # a quote that runs over more pages shows its first three
 WATCH_SECONDS = 3.0  # how often the Documents tab looks for a new index (the watcher refreshes it)
 # On page load: (1) a click on a [n] marker in the chat puts "<turn>-<n>:<time>" into the hidden #cite-request
 # box, whose change event shows that citation in the source viewer; (2) each message's screen-reader label
@@ -139,7 +144,7 @@ def safe_upload_name(name: str) -> str:
     return base
 
 
-def content_refusal(path: Path, name: str) -> str | None:
+def content_refusal(path: Path, name: str, extracted: ExtractionCache | None = None) -> str | None:
     """Why the file at path, to be added as name, would not be indexed (empty, binary, unreadable, a PNG
     named .txt, or what ``index.loaders.sniff`` says of a PDF, DOCX or HTML file); None when it would be.
     Checked before the file is copied, so a file that would only be skipped never enters the folder."""
@@ -153,7 +158,7 @@ def content_refusal(path: Path, name: str) -> str | None:
             return f"this is {kind}, not text"
     reason = _sniff(name, head)
     if reason is None:
-        document = read_document(path, name)  # the indexer's own reading: what it would skip is refused here
+        document = read_document(path, name, extracted)  # the indexer's own reading: what it would skip is refused here
         reason = document.reason if isinstance(document, Skipped) else None
         if reason is None and len(document.pages) > MAX_UPLOAD_PAGES:
             reason = f"{len(document.pages)} pages is over the {MAX_UPLOAD_PAGES} page limit"
@@ -196,7 +201,7 @@ def add_files(assistant: Assistant, paths: list[str]) -> list[str]:
             target = (docs / name).resolve()
             if target.parent != docs.resolve():
                 raise ValueError(f"{name}: would be written outside the documents folder")
-            if refusal := content_refusal(Path(path), name):
+            if refusal := content_refusal(Path(path), name, assistant.extracted):
                 raise ValueError(f"{name}: {refusal}")
             if target.is_file() and filecmp.cmp(path, target, shallow=False):
                 messages.append(f"unchanged {name} (already in the folder)")
@@ -243,18 +248,20 @@ def pdf_view(assistant: Assistant, citation: dict, text: str) -> str | None:
     source, start, end = citation["source"], citation["start"], citation["end"]
     path = assistant.docs_dir / source
     data = path.read_bytes()
-    document = read_document(path, source)
+    document = assistant.read_source(source)
     if not isinstance(document, Document) or document.text != text or not document.pages:
         return None
     if hashlib.sha256(data).hexdigest() != document.sha256:  # the file changed between the two reads
         return None
-    number = citation.get("page") or page_of(document.pages, start)
-    page = next((p for p in document.pages if p.number == number), None)
-    if page is None:
+    first = citation.get("page") or page_of(document.pages, start)
+    boxes = boxes_of(document.pages, start, end)
+    numbers = sorted({first} | {box[0] for box in boxes} - {None})[:MAX_CITED_PAGES]
+    pages = {p.number: p for p in document.pages}
+    if not numbers or any(n not in pages for n in numbers):
         return None
-    boxes = [box[1:] for box in boxes_of(document.pages, start, end) if box[0] == number]
-    png = page_png(data, document.sha256, number)
-    return pdf_source_view(source, text, start, end, number, png, page.width, page.height, boxes)
+    views = [PageView(n, page_png(data, document.sha256, n), pages[n].width, pages[n].height,
+                      tuple(tuple(box[1:]) for box in boxes if box[0] == n)) for n in numbers]
+    return pdf_source_view(source, text, start, end, views)
 
 
 def index_generation(assistant: Assistant) -> str:

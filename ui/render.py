@@ -15,6 +15,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from qa import Answer, Citation, Hit
 
@@ -151,35 +152,56 @@ def _pct(value: float, whole: float) -> str:
     return f"{100 * value / whole:.4f}%"
 
 
-def pdf_source_view(source: str, text: str, start: int, end: int, page: int, png: bytes, width: float,
-                    height: float, boxes: list[tuple[float, float, float, float]]) -> str:
-    """A PDF citation: its page as an image (png, of a page ``width`` x ``height`` points) with one
-    ``div.pdf-highlight`` over each box (x0, y0, x1, y1 in points, origin top-left), placed in percent of
-    the page so that they stay on their words at any width; each carries its box in ``data-x0`` ... ``data-y1``.
-    Below, the extracted text with [start, end) highlighted as in ``source_view``.
+@dataclass(frozen=True)
+class PageView:
+    """One rendered PDF page of a citation: its number, the PNG, its size in points and the cited words'
+    boxes on it (x0, y0, x1, y1 in points, origin top-left)."""
 
-    Example (one box, so one highlight):
-        view = pdf_source_view("a.pdf", text, 10, 40, 2, png, 595.0, 842.0, [(72.0, 90.0, 300.0, 104.0)])
-    """
-    if width <= 0 or height <= 0:
-        raise ValueError(f"page size must be > 0, got {width} x {height}")
+    number: int
+    png: bytes
+    width: float
+    height: float
+    boxes: tuple[tuple[float, float, float, float], ...]
+
+
+def _page_html(view: PageView, name: str) -> str:
+    if view.width <= 0 or view.height <= 0:
+        raise ValueError(f"page size must be > 0, got {view.width} x {view.height}")
     marks = "".join(
-        f'<div class="pdf-highlight" data-page="{page}" data-x0="{x0:.2f}" data-y0="{y0:.2f}" data-x1="{x1:.2f}" '
-        f'data-y1="{y1:.2f}" style="position: absolute; left: {_pct(x0, width)}; top: {_pct(y0, height)}; '
-        f'width: {_pct(x1 - x0, width)}; height: {_pct(y1 - y0, height)}; background: rgba(255, 200, 0, 0.45); '
-        f'pointer-events: none;"></div>'
-        for x0, y0, x1, y1 in boxes
+        f'<div class="pdf-highlight" data-page="{view.number}" data-x0="{x0:.2f}" data-y0="{y0:.2f}" '
+        f'data-x1="{x1:.2f}" data-y1="{y1:.2f}" style="position: absolute; left: {_pct(x0, view.width)}; '
+        f'top: {_pct(y0, view.height)}; width: {_pct(x1 - x0, view.width)}; height: {_pct(y1 - y0, view.height)}; '
+        f'background: rgba(255, 200, 0, 0.45); pointer-events: none;"></div>'
+        for x0, y0, x1, y1 in view.boxes
     )
-    image = base64.b64encode(png).decode("ascii")
-    name = html.escape(source)
+    image = base64.b64encode(view.png).decode("ascii")
     return (
-        f'<div class="source-name">{name}, page {page}, characters {start}-{end}</div>'
+        f'<div class="pdf-page" data-page="{view.number}" data-width="{view.width:.2f}" '
+        f'data-height="{view.height:.2f}" style="position: relative; width: 100%; line-height: 0; '
+        f'margin-bottom: 6px;">'
+        f'<img class="pdf-page-image" src="data:image/png;base64,{image}" alt="page {view.number} of {name}" '
+        f'style="display: block; width: 100%; height: auto; max-width: none; margin: 0;">{marks}</div>'
+    )
+
+
+def pdf_source_view(source: str, text: str, start: int, end: int, pages: list[PageView]) -> str:
+    """A PDF citation: each page its span touches, as an image with one ``div.pdf-highlight`` over each of the
+    cited words' boxes, placed in percent of the page so that they stay on their words at any width (each
+    carries its box in ``data-x0`` ... ``data-y1``). Below, the extracted text with [start, end) highlighted
+    as in ``source_view``.
+
+    Example (one page, one box, so one highlight):
+        view = pdf_source_view("a.pdf", text, 10, 40, [PageView(2, png, 595.0, 842.0, ((72.0, 90.0, 300.0, 104.0),))])
+    """
+    if not pages:
+        raise ValueError("a PDF citation view needs at least one page")
+    name = html.escape(source)
+    numbers = [view.number for view in pages]
+    label = f"page {numbers[0]}" if len(numbers) == 1 else f"pages {numbers[0]}-{numbers[-1]}"
+    return (
+        f'<div class="source-name">{name}, {label}, characters {start}-{end}</div>'
         f'<div class="pdf-scroll" style="max-height: 520px; overflow: auto; margin-bottom: 8px; '
-        f'border: 1px solid #ddd;">'
-        f'<div class="pdf-page" data-page="{page}" data-width="{width:.2f}" data-height="{height:.2f}" '
-        f'style="position: relative; width: 100%; line-height: 0;">'
-        f'<img class="pdf-page-image" src="data:image/png;base64,{image}" alt="page {page} of {name}" '
-        f'style="display: block; width: 100%; height: auto; max-width: none; margin: 0;">{marks}</div></div>'
+        f'border: 1px solid #ddd;">' + "".join(_page_html(view, name) for view in pages) + '</div>'
         + _text_view(text, start, end)
     )
 
