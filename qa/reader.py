@@ -21,6 +21,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import threads
+
 SHIPPED_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader.safetensors"
 ONNX_FORMAT = 1  # bump when the export below changes, so cached files are made again
 log = logging.getLogger(__name__)
@@ -144,6 +146,7 @@ def onnx_session(model, path: Path, outputs: tuple[str, ...], check, name: str):
 
             options = onnxruntime.SessionOptions()
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield
+            options.intra_op_num_threads = threads.ONNX_THREADS
             if attempt or not path.is_file():
                 log.info("exporting the %s to %s (once per weights file)", name, path)
                 export_onnx(model, path, outputs)
