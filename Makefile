@@ -31,7 +31,8 @@ browser:
 index: install
 	$(PY) -m qa index $(DOCS)
 
-run: index
+# the server builds or refreshes the index of $(DOCS) itself (one pass, with a progress bar), then serves
+run: install
 	$(PY) -m ui --docs $(DOCS) --port $(PORT)
 
 test: install browser

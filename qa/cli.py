@@ -6,6 +6,8 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,6 +19,27 @@ EXAMPLES = """examples:
 """
 
 
+@contextmanager
+def embedding_progress(enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback for ``Assistant.open``: a bar on a terminal, nothing otherwise."""
+    from tqdm import tqdm
+
+    with tqdm(desc="embedding passages", unit="passage", disable=None if enabled else True, leave=False) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield progress
+
+
+def index_summary(assistant) -> str:
+    """One line on what the last refresh of the assistant's index did."""
+    report, documents = assistant.last_refresh, len(assistant.index.documents)
+    return (f"indexed {documents} document{'' if documents == 1 else 's'}, {assistant.index.passage_count} passages in "
+            f"{assistant.index_dir} ({len(report.embedded)} embedded, {len(report.reused)} reused, "
+            f"{len(report.removed)} removed, {report.seconds:.1f}s)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m qa", description="Answer questions from a folder of documents, with citations.",
@@ -26,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser, docs_positional: bool = False) -> None:
         if docs_positional:
-            p.add_argument("docs", help="folder of .txt/.md documents")
+            p.add_argument("docs", help="folder of documents (.txt, .md, .pdf, .docx, .html)")
         else:
             p.add_argument("--docs", default="seeds", help="folder of .txt/.md documents (default: seeds)")
         p.add_argument("--index-dir", help="where the index lives (default: a per-folder cache)")
@@ -88,15 +111,9 @@ def _open(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "index":
-        from tqdm import tqdm
-
         from qa import Assistant
 
-        with tqdm(desc="embedding passages", unit="passage", disable=args.json or None, leave=False) as bar:
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
+        with embedding_progress(enabled=not args.json) as progress:
             assistant = Assistant.open(args.docs, args.index_dir, use_reader=False, progress=progress,
                                        vector_index=args.vector_index)
         report = assistant.last_refresh
@@ -104,9 +121,7 @@ def run(args: argparse.Namespace) -> int:
             _print_json({"index_dir": str(assistant.index_dir), **asdict(report),
                          "passages": assistant.index.passage_count})
         else:
-            print(f"indexed {len(assistant.index.documents)} documents, {assistant.index.passage_count} passages "
-                  f"in {assistant.index_dir} ({len(report.embedded)} embedded, {len(report.reused)} reused, "
-                  f"{len(report.removed)} removed, {report.seconds:.1f}s)")
+            print(index_summary(assistant))
             for skipped in report.skipped:
                 print(f"skipped {skipped.source}: {skipped.reason}")
         return 0

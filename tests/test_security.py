@@ -145,6 +145,8 @@ def test_the_server_starts_quietly_and_limits_logins(tmp_path):
         reader.join(timeout=10)
     output = "".join(lines)
     assert "open http://127.0.0.1" in output and "and log in" in output
+    indexed = [line for line in lines if line.startswith("indexed ")]
+    assert len(indexed) == 1 and "1 document," in indexed[0] and "1 embedded" in indexed[0], output
     for noise in ("swigfaiss", "ModuleNotFoundError", "DEBUG", "share=True", "Loading weights", "HTTP Request"):
         assert noise not in output, output
     assert "shows in the process list" not in output  # the password came from the environment
@@ -239,3 +241,13 @@ def test_inert_text_renders_as_itself_in_commonmark():
     rendered = MarkdownIt("commonmark").render(inert(text))
     assert "<a " not in rendered and "<img" not in rendered and "<em>" not in rendered and "<code>" not in rendered
     assert rendered == f"<p>{' '.join(text.split()).replace('<', '&lt;').replace('>', '&gt;')}</p>\n"
+
+
+def test_make_run_indexes_the_folder_once():
+    """``make run`` leaves the indexing to the server (one pass, one summary line), not ``qa index`` first."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    plan = subprocess.run(["make", "-n", "run", "DOCS=some-folder"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+    commands = [line for line in plan.splitlines() if "some-folder" in line]
+    assert len(commands) == 1 and "-m ui --docs some-folder" in commands[0], plan

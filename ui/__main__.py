@@ -106,8 +106,12 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
     from qa.watch import FolderWatcher
     from ui.app import CSS, build_app, serve
 
+    from qa.cli import embedding_progress, index_summary
+
     try:
-        assistant = Assistant.open(args.docs, args.index_dir)
+        with embedding_progress() as progress:
+            assistant = Assistant.open(args.docs, args.index_dir, progress=progress)
+        print(index_summary(assistant), flush=True)
     except (EmptyFolderError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -118,7 +122,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
         demo = build_app(assistant, watcher=watcher)
         serve(demo, args.host, args.port, auth=auth, css=CSS, show_error=True, footer_links=["api"],
               prevent_thread_lock=True)
-        print(f"indexed {len(assistant.index.documents)} documents; open http://{args.host}:{args.port}"
+        print(f"open http://{args.host}:{args.port}"
               + (" and log in" if auth else "") + ("" if watcher is None else f"; watching {args.docs}"),
               flush=True)
         try:
