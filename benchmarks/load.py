@@ -1,7 +1,8 @@
 """Load benchmark: ``ask`` latency (p50/p95) and answers per second at 1, 4 and 20 concurrent users, on a
 quiet machine and beside 1 and 3 busy neighbours, for the per-call thread policy (``index.threads``: one
-thread for a question's embedding and search) against the libraries' process-wide default (every call on
-every core), in one run, so each cell is a ratio measured under the same conditions.
+thread for a question's embedding and search; ONNX Runtime with one thread per core or one in all) against
+the libraries' process-wide default (every call on every core), in one run, so each cell is a ratio
+measured under the same conditions.
 
 A busy neighbour is another process doing what this one does: a two-thread torch matrix product in a loop.
 Users are threads of one process sharing one ``Assistant``, as the web server's are.
@@ -25,7 +26,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-POLICIES = ("per-call", "process")
+# per-call: index.threads as shipped (a question's torch and FAISS calls on one thread, ONNX Runtime one thread
+# per core); per-call-onnx1: the same with one-thread ONNX Runtime sessions; process: every call on every core.
+POLICIES = ("per-call", "per-call-onnx1", "process")
+BASELINE = "process"
 NEIGHBOUR = ("import torch\ntorch.set_num_threads(2)\na = torch.randn(768, 768)\n"
              "while True:\n    a = torch.tanh(a @ a)\n")
 
@@ -51,7 +55,7 @@ def set_policy(policy: str) -> None:
 
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
-    threads.PER_CALL = policy == "per-call"
+    threads.PER_CALL = policy != "process"
 
 
 def measure(assistant, questions: list[str], users: int, seconds: float) -> tuple[list[float], int, float]:
@@ -107,13 +111,18 @@ def stop(processes: list[subprocess.Popen]) -> None:
 def run(docs: Path, questions: list[str], users: list[int], neighbours: list[int], seconds: float,
         policies: tuple[str, ...] = POLICIES) -> list[Cell]:
     """Every (neighbours, users, policy) cell; the policies alternate within each (neighbours, users) pair."""
+    from index import threads
     from qa import Assistant
 
     cells = []
     with tempfile.TemporaryDirectory() as index_dir:
-        assistant = Assistant.open(docs, index_dir)
-        for question in questions[:3]:
-            assistant.ask(question)  # models loaded, ONNX sessions made
+        assistants = {}
+        for policy in policies:  # ONNX Runtime fixes its threads when a session is made: one assistant each
+            threads.ONNX_THREADS = 1 if policy == "per-call-onnx1" else 0
+            assistants[policy] = Assistant.open(docs, index_dir)
+            for question in questions[:3]:
+                assistants[policy].ask(question)  # models loaded, ONNX sessions made
+        threads.ONNX_THREADS = 0
         for busy in neighbours:
             processes = start_neighbours(busy)
             try:
@@ -121,7 +130,7 @@ def run(docs: Path, questions: list[str], users: list[int], neighbours: list[int
                 for count in users:
                     for policy in policies:
                         set_policy(policy)
-                        latencies, errors, wall = measure(assistant, questions, count, seconds)
+                        latencies, errors, wall = measure(assistants[policy], questions, count, seconds)
                         cells.append(Cell(policy, busy, count, len(latencies),
                                           1000 * statistics.median(latencies) if latencies else float("nan"),
                                           1000 * percentile(latencies, 0.95), len(latencies) / wall, errors))
@@ -138,23 +147,21 @@ def render_cell(cell: Cell) -> str:
 
 
 def render(cells: list[Cell], machine: dict) -> str:
-    """A Markdown table: per (neighbours, users), both policies and the process-default / per-call ratios."""
-    by_key = {(c.neighbours, c.users, c.policy): c for c in cells}
-    lines = ["# ask under load: per-call threads against the process-wide default", "",
-             "| busy neighbours | users | per-call p50 / p95 ms | per-call answers/s | default p50 / p95 ms | "
-             "default answers/s | p50 default / per-call | answers/s per-call / default |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for busy, count in dict.fromkeys((c.neighbours, c.users) for c in cells):
-        ours, theirs = by_key.get((busy, count, "per-call")), by_key.get((busy, count, "process"))
-        if ours is None or theirs is None:
-            continue
-        lines.append(f"| {busy} | {count} | {ours.p50_ms:.0f} / {ours.p95_ms:.0f} | {ours.per_second:.2f} | "
-                     f"{theirs.p50_ms:.0f} / {theirs.p95_ms:.0f} | {theirs.per_second:.2f} | "
-                     f"{theirs.p50_ms / ours.p50_ms:.2f} | {ours.per_second / max(theirs.per_second, 1e-9):.2f} |")
-    errors = sum(c.errors for c in cells)
-    lines += ["", f"{sum(c.answers for c in cells)} answers, {errors} errors. Machine: {machine['cpus']} CPUs, "
-              f"Python {machine['python']}, load average {machine['load_before']:.1f} before the run; ONNX Runtime "
-              f"threads {machine['onnx_threads'] or 'one per core'}."]
+    """A Markdown table: one row per cell, with its p50 and throughput against the process-wide default's
+    under the same neighbours and users."""
+    baseline = {(c.neighbours, c.users): c for c in cells if c.policy == BASELINE}
+    lines = ["# ask under load: thread policies (index.threads) against the process-wide default", "",
+             "| busy neighbours | users | policy | p50 ms | p95 ms | answers/s | default p50 / this p50 | "
+             "this answers/s / default |", "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for c in cells:
+        base = baseline.get((c.neighbours, c.users))
+        ratios = (f"{base.p50_ms / c.p50_ms:.2f} | {c.per_second / max(base.per_second, 1e-9):.2f}" if base
+                  else "- | -")
+        lines.append(f"| {c.neighbours} | {c.users} | {c.policy} | {c.p50_ms:.0f} | {c.p95_ms:.0f} | "
+                     f"{c.per_second:.2f} | {ratios} |")
+    lines += ["", f"{sum(c.answers for c in cells)} answers, {sum(c.errors for c in cells)} errors. Machine: "
+              f"{machine['cpus']} CPUs, Python {machine['python']}, load average {machine['load_before']:.1f} "
+              "before the run."]
     return "\n".join(lines)
 
 
@@ -173,20 +180,11 @@ def main(argv: list[str] | None = None) -> list[Cell]:
     parser.add_argument("--neighbours", type=int, nargs="+", default=[0, 1, 3])
     parser.add_argument("--seconds", type=float, default=20.0, help="measuring window per cell")
     parser.add_argument("--policies", nargs="+", choices=POLICIES, default=list(POLICIES))
-    parser.add_argument("--onnx-threads", type=int, default=None,
-                        help="the reader's and answer-sentence model's ONNX Runtime threads (index.threads.ONNX_THREADS)")
     parser.add_argument("--out", type=Path, default=Path("reports/load"))
     args = parser.parse_args(argv)
-    if args.onnx_threads is not None:
-        from index import threads
-
-        threads.ONNX_THREADS = args.onnx_threads
     if min(args.users) < 1 or min(args.neighbours) < 0 or args.seconds <= 0:
         parser.error("--users must be >= 1, --neighbours >= 0 and --seconds > 0")
-    from index import threads
-
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "load_before": os.getloadavg()[0],
-               "onnx_threads": threads.ONNX_THREADS}
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "load_before": os.getloadavg()[0]}
     cells = run(args.docs, read_questions(args.questions), args.users, args.neighbours, args.seconds,
                 tuple(args.policies))
     text = render(cells, machine)

@@ -38,5 +38,6 @@ def test_the_load_benchmark_measures_every_cell(tmp_path, capsys):
         (policy, busy, users) for policy in load.POLICIES for busy in (0, 1) for users in (1, 2)}
     assert all(c.answers > 0 and c.errors == 0 and c.per_second > 0 for c in cells)
     table = (tmp_path / "load.md").read_text()
-    assert table.count("\n| ") == 1 + 4  # header and one row per (neighbours, users)
+    assert table.count("\n| ") == 1 + len(cells)  # header and one row per cell
+    assert table.count("| process | ") == 4 and "| 1.00 | 1.00 |" in table  # the baseline against itself
     assert threads.PER_CALL  # the policy is put back
