@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
+from index.structure import find_headings
 from qa.answer_type import NEGATION, YES_NO, expected_type, matches
 from qa.describe import Description, asked_description, asked_name, beside_name, describe, named_by
 from qa.reader import PassageRef, Reader, Span
@@ -539,19 +540,26 @@ def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
     first, spelled alike), or that open with a pronoun right after such a sentence ("The bridge over the
     Vltava opened in 1841. It was built of stone."), and to the hits left with any; all of hits when the
     question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg". A
-    passage under a heading that names one ("Harbour Lamp FAQ") names it in every sentence."""
+    passage under a heading that names one ("Harbour Lamp FAQ") names it in every sentence, and a heading line
+    inside the passage in each sentence of its section."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
     if not names:
         return hits
+    def names_one(text: str) -> bool:
+        keys = set(key_tokens(text))
+        return any(spelled_alike(k, keys) for k in names)
+
     cut = []
     for hit in hits:
-        if any(spelled_alike(k, names) for k in key_tokens(hit.heading)):
+        if names_one(hit.heading):
             cut.append(hit)
             continue
+        # a heading line inside the passage ("## Portland employees") names it for the sentences under it
+        sections = [(h.start + hit.start, names_one(h.title)) for h in find_headings(hit.text)]
         kept, naming = [], False
         for sentence in hit.sentences:
-            keys = set(key_tokens(sentence.text))
-            naming = (any(spelled_alike(k, keys) for k in names)
+            under = [named for start, named in sections if start <= sentence.start]
+            naming = ((bool(under) and under[-1]) or names_one(sentence.text)
                       or (naming and bool(OPENS_WITH_PRONOUN.match(sentence.text))))
             if naming:
                 kept.append(sentence)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from qa.answer import asks_for_names, extend_to_list
@@ -241,3 +243,17 @@ def test_short_answers_lose_unpaired_quotes_and_trailing_commas(span, expected):
     new_start, new_end = balanced(text, start, start + len(span))
     assert text[new_start:new_end] == expected
 
+
+
+def test_a_section_heading_inside_a_passage_names_its_place_for_the_sentences_under_it():
+    from qa.answer import naming_the_names_of
+    from qa.retrieve import Hit, Sentence, Trace
+
+    text = ("## Oslo staff\n\n- Unused days do not carry over.\n\n## Bergen staff\n\n- Unused days carry over.\n"
+            "- Oslo visitors get a day pass.")
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]  # one sentence per line
+    sentences = tuple(Sentence(a, b, text[a:b], 0.5, 0.5, 1.0) for a, b in spans)
+    hit = Hit("leave.md", 0, len(text), text, 1.0, Trace(1, 0.5, 1, 1.0, None, None, 0.03, 1.0, 1.0), sentences)
+    (kept,) = naming_the_names_of("Do unused days in Oslo carry over?", [hit])
+    assert [s.text for s in kept.sentences] == ["## Oslo staff", "- Unused days do not carry over.",
+                                                "- Oslo visitors get a day pass."]  # not Bergen's
