@@ -121,16 +121,16 @@ class AnswerSettings:
     # Fitted on squad-dev, the seeds set and the workplace set together by `python -m qa.fit ...
     # --max-false-refusal 0.2` (README, "Evaluation"): the threshold keeps false refusals at or under 20% of
     # the pooled answerable questions.
-    answerability: tuple[float, ...] = (0.1515, 0.09, 1.442, 0.2018, 0.4277, 0.4678, 0.4921, 0.0796, -1.5869)
-    answer_threshold: float = 0.317
+    answerability: tuple[float, ...] = (0.1569, -1.2384, 2.9258, -0.6209, 2.1832, 0.3871, 0.4206, 0.1369, -0.5396)
+    answer_threshold: float = 0.345
     type_penalty: float = 6.0
     context_sentences: int | None = 1
     disagreement_gap: float = 3.0
     corroboration_depth: int = 10
     min_similarity: float = 0.25
     max_evidence: int = 3
-    sentence_answerability: tuple[float, ...] = (-0.5021, 0.6571, 0.3899)  # the same command
-    sentence_answer_threshold: float = 0.338
+    sentence_answerability: tuple[float, ...] = (-0.8946, 0.7757, 0.4831)  # the same command
+    sentence_answer_threshold: float = 0.366
     sentence_fallback_probability: float = 0.8  # a sentence answers a refused short-answer question above this
 
     def __post_init__(self) -> None:
