@@ -9,11 +9,13 @@ documents within one edit, a swap of two letters counting as one (two for words 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -58,9 +60,13 @@ class Speller:
 
     def correct_word(self, word: str) -> str | None:
         """The documents' word that word is a typo of, or None when it is no typo (see the module doc)."""
-        lower = word.lower()
+        lower = unicodedata.normalize("NFC", word.lower())
         if len(lower) < MIN_LENGTH or lower in self.counts or is_english(lower) or not lower.isalpha():
             return None
+        folded = anyascii(lower)  # "arrésted" is "arrested" with a stray accent, not a typo to edit
+        if folded != lower and (folded in self.counts or is_english(folded)):
+            return None if folded not in self.counts else (
+                folded.capitalize() if word[:1].isupper() and word[1:].islower() else folded)
         limit = 2 if len(lower) >= 8 else 1
         found = process.extract(lower, self._words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         if not found:
@@ -69,12 +75,13 @@ class Speller:
         return best.capitalize() if word[:1].isupper() and word[1:].islower() else best
 
     def correct(self, question: str) -> tuple[str, tuple[Correction, ...]]:
-        """question with each typo replaced, and the corrections made.
+        """question (NFC) with each typo replaced, and the corrections made (spans in the NFC question).
 
         Example:
             >>> Speller(["Sick days carry over to the next year."]).correct("do sikc dyas carrry over")[0]
             'do sick days carry over'
         """
+        question = unicodedata.normalize("NFC", question)  # "arre\u0301sted" is one word, not "arre" and "sted"
         corrections: list[Correction] = []
         parts, last = [], 0
         for match in _WORD.finditer(question):

@@ -96,3 +96,11 @@ def test_the_parts_answers_are_combined_with_markers_renumbered():
     assert both.text.count("[1]") == 1 and both.text.count("[2]") == 1 and len(both.citations) == 2
     assert combined("q", ["a", "b"], [first, second]).answerable
     assert not combined("q", ["a", "b"], [second, second]).answerable
+
+
+def test_a_stray_or_decomposed_accent_is_folded_not_edited_into_another_word():
+    speller = Speller(["Police arrested two men outside the café."])
+    # "arre" + a combining accent + "sted" is one word once composed, and it is "arrested" with an accent
+    assert speller.correct("Who was arre\u0301sted?")[0] == "Who was arrested?"
+    assert speller.correct("Who was arrésted?")[0] == "Who was arrested?"
+    assert speller.correct("Was the cafe open?")[0] == "Was the café open?"
