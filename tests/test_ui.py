@@ -40,10 +40,11 @@ def test_a_yes_or_no_answer_shows_what_its_quotes_are(app_url, assistant):
     from qa.answer import YES_NO_LEAD
     from ui.render import answer_markdown, inert
 
-    result = Client(app_url, verbose=False).predict("Is Yuri Zenkovich a US citizen?", 5, api_name="/ask")
+    question = "Did Putin tell Biden about the assassination attempt?"
+    result = Client(app_url, verbose=False).predict(question, 5, api_name="/ask")
     assert result["note"] == YES_NO_LEAD and result["short_answer"] == "" and result["citations"]
-    shown = answer_markdown(assistant.ask("Is Yuri Zenkovich a US citizen?"))
-    assert shown.startswith(f"*{inert(YES_NO_LEAD)}*\n\n> ") and "US citizen" in shown
+    shown = answer_markdown(assistant.ask(question))
+    assert shown.startswith(f"*{inert(YES_NO_LEAD)}*\n\n> ") and "Biden" in shown
 
 
 def test_seed_examples_only_over_the_seeds_folder(tmp_path):
@@ -95,7 +96,7 @@ def test_chat_in_a_real_browser(app_url, assistant, tmp_path, screenshots):
         box.press("Enter")
         page.wait_for_selector("#chat >> text=I could not find this in the documents", timeout=60000)
         page.screenshot(path=str(screenshots / "not_found.png"), full_page=True)
-        box.fill("Is Yuri Zenkovich a US citizen?")
+        box.fill("Did Putin tell Biden about the assassination attempt?")
         box.press("Enter")
         page.wait_for_selector("#chat >> text=judge the yes or no from the sources", timeout=60000)
         page.screenshot(path=str(screenshots / "yes_or_no.png"), full_page=True)
