@@ -204,15 +204,15 @@ class MilvusCollection:
         for lo in range(0, len(keys), BATCH):
             self._client.delete(self.address.collection, ids=keys[lo:lo + BATCH])
 
-    def keys(self) -> set[int]:
-        """Every key in the collection (a full scan: for checks and repairs, not per question)."""
-        iterator = self._client.query_iterator(self.address.collection, batch_size=BATCH * 4, filter="id >= 0",
-                                               output_fields=["id"], consistency_level="Strong")
-        found: set[int] = set()
-        while batch := iterator.next():
-            found.update(int(row["id"]) for row in batch)
-        iterator.close()
-        return found
+    def keys(self, lo: int = 0, hi: int = (1 << 63) - 1) -> set[int]:
+        """Every key from lo to hi (a full scan: for checks and repairs, not per question). Keys are uniform
+        hashes, so the range is halved until each part fits one read."""
+        rows = self._client.query(self.address.collection, filter=f"id >= {lo} and id <= {hi}", output_fields=["id"],
+                                  limit=MAX_LIMIT, consistency_level="Strong")
+        if len(rows) < MAX_LIMIT:
+            return {int(row["id"]) for row in rows}
+        middle = lo + (hi - lo) // 2
+        return self.keys(lo, middle) | self.keys(middle + 1, hi)
 
     def search(self, queries: np.ndarray, limit: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per query, (keys, scores) of its best rows, best first. Bounded consistency: a search does not wait
