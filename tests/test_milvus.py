@@ -7,9 +7,11 @@ collection; a refresh killed half-way.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -246,3 +248,51 @@ def test_keys_become_rows_unknown_keys_are_dropped_and_a_shared_key_maps_to_the_
     np.testing.assert_allclose(scores[0], [0.9, 0.7, 0.6])
     ids, _ = MilvusStore(_Ranked([30], [0.9]), np.array([10, 20, 30])).search(np.zeros((1, 4), np.float32), k=2)
     assert ids.tolist() == [[2, -1]]
+
+
+def _wait_until_serving(server: subprocess.Popen, port: int, log, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"python -m ui exited with {server.returncode}: {log.read_text()[-2000:]}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    pytest.fail(f"python -m ui did not serve within {seconds}s: {log.read_text()[-2000:]}")
+
+
+@pytest.mark.slow
+def test_two_ui_servers_on_one_milvus_answer_alike_and_both_answer_a_new_document(milvus_url, tmp_path):
+    from gradio_client import Client
+
+    docs = _docs(tmp_path)  # one folder (a shared disk), one collection, an index folder each
+    url, ports = f"{milvus_url}/docqa_ui", (free_port(), free_port())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    servers = []
+    try:
+        for n, (port, flags, extra) in enumerate([(ports[0], ["--store", url], {}),
+                                                   (ports[1], [], {"DOCQA_STORE": url})]):  # the flag, then the env
+            log = tmp_path / f"ui-{n}.log"
+            servers.append(subprocess.Popen(
+                [sys.executable, "-m", "ui", "--docs", str(docs), "--index-dir", str(tmp_path / f"index-{n}"),
+                 "--port", str(port), *flags], cwd=ROOT, env={**env, **extra}, stdout=log.open("w"),
+                stderr=subprocess.STDOUT))
+            _wait_until_serving(servers[-1], port, log)
+        first, second = (Client(f"http://127.0.0.1:{port}/", verbose=False) for port in ports)
+        question = "Who was arrested in Moscow?"
+        answers = [client.predict(question, 5, api_name="/ask") for client in (first, second)]
+        assert [(a["text"], a["citations"]) for a in answers] == [(answers[0]["text"], answers[0]["citations"])] * 2
+        assert answers[0]["answerable"]
+
+        (docs / "lighthouse.txt").write_text(NEW_DOC, encoding="utf-8")  # what an upload to either server does
+        question, deadline, answer = "Who repainted the Kilnsea lighthouse?", time.monotonic() + 120, {}
+        while time.monotonic() < deadline and [c["source"] for c in answer.get("citations", [])] != ["lighthouse.txt"]:
+            time.sleep(1)
+            answer = second.predict(question, 5, api_name="/ask")
+        assert [c["source"] for c in answer["citations"]] == ["lighthouse.txt"] and "Brackwater" in answer["text"]
+        assert first.predict(question, 5, api_name="/ask")["text"] == answer["text"]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
