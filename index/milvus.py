@@ -29,7 +29,7 @@ from index.chunk import Passage
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 19530
-HNSW = {"M": 16, "efConstruction": 128}
+HNSW = {"M": 32, "efConstruction": 256}  # M=16 lost passages among near-duplicates (benchmarks.scale)
 SEARCH_EF = 128  # HNSW's search breadth; Milvus wants at least the limit asked for
 MARGIN = 16  # hits asked for beyond k: keys this index does not hold (another server's newer rows) are dropped
 BATCH = 500  # rows per write or read, well under gRPC's 64 MB message limit
