@@ -559,14 +559,20 @@ def refresh_index(
     except CorruptIndexError as error:
         logger.warning("rebuilding index: %s", error)
         old, reason = None, f"corrupt index: {error}"
+    rewrite = False
     if remote is not None:
         remote.recover(folder, _live_keys(loaded, remote))
+        if old is not None and _live_keys(old, remote) and remote.count() < old.passage_count:
+            reason = f"{remote.address.url} lacks rows of the index (a new or emptied collection)"
+            logger.warning("%s: writing them again", reason)
+            rewrite, loaded = True, None  # every live row is written again, from the index folder's vectors
     current = {d.source: d for d in docs.documents}
     old_docs = old.documents if old else {}
     keep = {s for s, info in old_docs.items() if s in current and current[s].sha256 == info.sha256}
     todo = [d for d in docs.documents if d.source not in keep]
     removed = sorted(set(old_docs) - set(current))
-    if old is not None and not todo and not removed and old.store.kind == _wanted_kind(old, vector_index, remote):
+    if (old is not None and not todo and not removed and not rewrite
+            and old.store.kind == _wanted_kind(old, vector_index, remote)):
         report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
         return old, report
     new, new_infos, pulled = _embed_documents(todo, embedder, chunking, progress, remote)

@@ -199,6 +199,12 @@ class MilvusCollection:
                     found[int(row["id"])] = Embedded(np.asarray(row["vector"], dtype=np.float32), sentences)
         return found
 
+    def count(self) -> int:
+        """Rows in the collection (of every index that shares it)."""
+        rows = self._client.query(self.address.collection, filter="", output_fields=["count(*)"],
+                                  consistency_level="Strong")
+        return int(rows[0]["count(*)"])
+
     def delete(self, keys: Iterable[int]) -> None:
         keys = sorted(set(keys))
         for lo in range(0, len(keys), BATCH):

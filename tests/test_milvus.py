@@ -134,6 +134,12 @@ def test_an_added_changed_and_removed_document_is_reflected(milvus_url, tmp_path
     assert all(h.source != "lighthouse.txt" for h in assistant.retrieve(question, k=5))
     assert assistant.remote.keys() == _live_keys(assistant)
 
+    assistant.remote.delete(assistant.remote.keys())  # an emptied (or new) collection is written again
+    report = assistant.refresh()
+    assert "lacks rows" in report.rebuilt_because and not report.embedded
+    assert assistant.remote.keys() == _live_keys(assistant)
+    assert assistant.retrieve("Who was arrested in Moscow?", k=1)[0].trace.dense_rank is not None
+
 
 def test_two_assistants_on_one_collection_see_each_others_documents_without_a_restart(milvus_url, tmp_path,
                                                                                        embedder, reader):
