@@ -11,7 +11,7 @@ vector search over the same passages.
 
 ``--store milvus://HOST:PORT`` puts the passages into a fresh Milvus collection instead (``index.milvus``:
 vectors, sources, offsets, headings and texts; not the sentence vectors, which retrieval reads from the index
-folder), waits for its HNSW index, and measures the same with Milvus searching; ``--server-pid`` adds the
+folder), waits for its vector index, and measures the same with Milvus searching; ``--server-pid`` adds the
 server's resident memory.
 """
 
@@ -59,7 +59,7 @@ def scaled_index(source: Path, rows: int, kind: str):
 
 
 def ingest(index, store: str, server_pid: int = 0) -> dict:
-    """Put index's passages into a fresh Milvus collection, wait until its HNSW index covers them, and make it
+    """Put index's passages into a fresh Milvus collection, wait until its vector index covers them, and make it
     index's store; the seconds each step took (and the server's memory, given its pid)."""
     from pymilvus import MilvusClient
 
@@ -75,7 +75,7 @@ def ingest(index, store: str, server_pid: int = 0) -> dict:
               "milvus_upsert_s": time.perf_counter() - started}
     client = collection._client
     client.flush(address.collection)
-    while True:  # the server builds HNSW per sealed segment, in the background
+    while True:  # the server builds the index per sealed segment, in the background
         state = client.describe_index(address.collection, "vector")
         if state.get("indexed_rows", 0) >= len(index.passages) and not state.get("pending_index_rows"):
             break
