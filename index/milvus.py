@@ -130,9 +130,10 @@ class Embedded:
 class MilvusCollection:
     """One Milvus collection of passage rows for one embedding model: write, read, delete and search by key.
 
-    Example (needs a server):
-        >>> collection = MilvusCollection.connect(MilvusAddress("127.0.0.1", 19530, "docqa_seeds"),
-        ...                                       "model", 384)  # doctest: +SKIP
+    Example (needs a server, so not run as a doctest)::
+
+        collection = MilvusCollection.connect(MilvusAddress("127.0.0.1", 19530, "docqa_seeds"), "model", 384)
+        collection.store(passages).search(query_vectors, k=5)  # (row ids, scores), as index.store.Store
     """
 
     def __init__(self, address: MilvusAddress, dimension: int, client, version: str) -> None:
