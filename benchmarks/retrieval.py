@@ -1,7 +1,8 @@
 """Retrieval benchmark on squad-dev: recall@1/@5 and MRR of the gold paragraph, with ablations.
 
-Run: ``python -m benchmarks.retrieval [--squad ../shared/squad-dev] [--limit N]``. Each row switches
-parts of the pipeline on or off in the same process over the same index, so the rows compare.
+Run: ``python -m benchmarks.retrieval [--squad ../shared/squad-dev] [--limit N] [--store URL]``. Each row
+switches parts of the pipeline on or off in the same process over the same index, so the rows compare.
+``--store milvus://HOST:PORT`` searches the passage vectors in Milvus (``index.milvus``) instead of FAISS.
 """
 
 from __future__ import annotations
@@ -28,14 +29,20 @@ VARIANTS = {
 }
 
 
-def run(squad: Path, index_dir: Path, limit: int, k: int = 5) -> list[dict]:
+def run(squad: Path, index_dir: Path, limit: int, k: int = 5, store: str = "local") -> list[dict]:
     rows = [json.loads(line) for line in (squad / "questions.jsonl").read_text().splitlines() if line.strip()]
     questions = [r for r in rows if r["answerable"]][: limit or None]
     embedder = Embedder()
-    started = time.time()
-    index, report = open_index(squad / "docs", index_dir, embedder)
+    remote = None
+    if store != "local":
+        from index.milvus import MilvusAddress, MilvusCollection, collection_name
+
+        address = MilvusAddress.parse(store, collection_name(squad / "docs"))
+        remote = MilvusCollection.connect(address, embedder.name, embedder.dimension)
+        print(f"store: {address.url} (Milvus {remote.server_version})")
+    index, report = open_index(squad / "docs", index_dir, embedder, remote=remote)
     print(f"index: {index.passage_count} passages from {len(index.documents)} documents, "
-          f"{report.seconds:.1f}s ({'built' if report.embedded else 'reused'})")
+          f"{report.seconds:.1f}s ({'built' if report.changed else 'reused'})")
     query_vectors = embedder.encode([q["question"] for q in questions])
     results = []
     for name, overrides in VARIANTS.items():
@@ -58,10 +65,13 @@ def run(squad: Path, index_dir: Path, limit: int, k: int = 5) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--squad", type=Path, default=SQUAD)
-    parser.add_argument("--index-dir", type=Path, default=Path(".index/squad-dev"))
+    parser.add_argument("--index-dir", type=Path,
+                        help="default .index/squad-dev, or .index/squad-dev-milvus with a Milvus store")
     parser.add_argument("--limit", type=int, default=0, help="answerable questions to use (0 = all)")
+    parser.add_argument("--store", default="local", help="'local' (FAISS) or milvus://HOST:PORT[/COLLECTION]")
     args = parser.parse_args()
-    results = run(args.squad, args.index_dir, args.limit)
+    index_dir = args.index_dir or Path(".index/squad-dev" if args.store == "local" else ".index/squad-dev-milvus")
+    results = run(args.squad, index_dir, args.limit, store=args.store)
     print(f"\n{'variant':40s} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'ms/q':>7}")
     for r in results:
         print(f"{r['variant']:40s} {r['recall@1']:6.3f} {r['recall@5']:6.3f} {r['mrr']:6.3f} {r['ms_per_question']:7.1f}")

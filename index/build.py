@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from filelock import FileLock
@@ -32,7 +33,10 @@ from index.documents import Document, LoadReport, Skipped, load_folder
 from index.extracted import FOLDER as EXTRACTED, ExtractionCache
 from index.embed import Embedder, Progress
 from index.lexical import LexicalIndex, TieredLexicalIndex, key_tokens
-from index.store import VectorStore, choose_kind
+from index.store import Store, VectorStore, choose_kind
+
+if TYPE_CHECKING:
+    from index.milvus import MilvusCollection
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +72,9 @@ class DocumentInfo:
 
 @dataclass(frozen=True)
 class RefreshReport:
-    """What opening the index did: documents embedded, reused, removed, skipped; and how long it took."""
+    """What opening the index did: documents embedded, reused, removed, skipped; and how long it took.
+    ``pulled``: added or changed documents whose vectors came from a shared store (another server embedded
+    them), so that this one did not embed them."""
 
     embedded: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -76,10 +82,11 @@ class RefreshReport:
     skipped: list[Skipped] = field(default_factory=list)
     rebuilt_because: str = ""
     seconds: float = 0.0
+    pulled: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.embedded or self.removed)
+        return bool(self.embedded or self.removed or self.pulled)
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class Tiering:
 
 
 SENTENCE_CACHE_ROWS = 50_000  # passages whose sentence spans and keys are kept (a few KB each)
+StoreFactory = Callable[[np.ndarray, list[Passage]], Store]  # (vectors, passages) -> their vector store
 
 
 @dataclass
@@ -113,7 +121,7 @@ class Index:
     lexical_names: TieredLexicalIndex
     sentence_vectors: np.ndarray  # float16, the sentences of passage i at rows sentence_offsets[i]:[i + 1]
     sentence_offsets: np.ndarray
-    store: VectorStore
+    store: Store
     base_rows: int = -1  # -1: all rows
     retired: frozenset[str] = frozenset()
     generation: str = ""
@@ -139,14 +147,14 @@ class Index:
 
     @classmethod
     def from_parts(cls, passages, vectors, documents, model, chunking, sentence_vectors, sentence_counts,
-                   vector_index: str = "auto") -> Index:
-        """A base-only index (every row in the base tier)."""
+                   vector_index: str = "auto", make_store: StoreFactory | None = None) -> Index:
+        """A base-only index (every row in the base tier); ``make_store``: its vector store, when not FAISS."""
         texts = [p.searchable for p in passages]
         offsets = _Embedded(passages, vectors, sentence_vectors, sentence_counts).sentence_offsets
         return cls(passages, vectors, documents, model, chunking,
                    TieredLexicalIndex(LexicalIndex(texts, "words")),
                    TieredLexicalIndex(LexicalIndex(texts, "names", fuzzy=True)), sentence_vectors, offsets,
-                   VectorStore(vectors, vector_index))
+                   make_store(vectors, passages) if make_store else VectorStore(vectors, vector_index))
 
     @property
     def passage_count(self) -> int:
@@ -264,7 +272,7 @@ def save_index(index: Index, folder: Path, base_from: dict | None = None) -> Pat
         _write_tier(generation, index.tier(delta=False))
         index.lexical_words.base.save(generation / "bm25-words")
         index.lexical_names.base.save(generation / "bm25-names")
-        if index.store.kind != "exact":  # an exact index is rebuilt from vectors.npy in milliseconds
+        if index.store.kind == "ivf":  # an exact index is rebuilt from vectors.npy in milliseconds
             index.store.save(generation / "vectors.faiss")
         files = {}
     if index.delta_rows:
@@ -309,8 +317,10 @@ def _read_manifest(folder: Path) -> dict | None:
         raise CorruptIndexError(f"unreadable manifest {path}: {error}") from error
 
 
-def load_index(folder: str | Path) -> Index:
-    """Load a saved index, verifying every file against the manifest's checksums.
+def load_index(folder: str | Path, remote: MilvusCollection | None = None) -> Index:
+    """Load a saved index, verifying every file against the manifest's checksums. An index kept in Milvus
+    searches the ``remote`` collection when it is the one the manifest names, and its saved vectors with
+    FAISS otherwise.
 
     Raises:
         FileNotFoundError: no index in folder.
@@ -334,7 +344,11 @@ def load_index(folder: str | Path) -> Index:
         kind = manifest.get("vector_index", "exact")
         saved = generation / "vectors.faiss"
 
-        def store(vectors: np.ndarray) -> VectorStore:
+        def store(vectors: np.ndarray, passages: list[Passage]) -> Store:
+            if remote is not None and kind == remote.address.url:
+                return remote.store(passages)
+            if kind.startswith("milvus://"):
+                return VectorStore(vectors, "auto")
             return VectorStore.load(saved, vectors, kind) if saved.exists() else VectorStore(vectors, kind)
 
         return _tiered_index(
@@ -347,7 +361,7 @@ def load_index(folder: str | Path) -> Index:
 
 
 def _tiered_index(base: _Embedded, delta: _Embedded | None, words: LexicalIndex, names: LexicalIndex,
-                  retired: frozenset[str], store: Callable[[np.ndarray], VectorStore],
+                  retired: frozenset[str], store: StoreFactory,
                   documents: dict[str, DocumentInfo], model: str, chunking: Chunking, generation: str) -> Index:
     """An Index over a base tier (with its BM25 indexes and retired documents) and an optional delta."""
     joined = _Embedded.join([base] + ([delta] if delta else []), base.vectors.shape[1])
@@ -356,7 +370,7 @@ def _tiered_index(base: _Embedded, delta: _Embedded | None, words: LexicalIndex,
     return Index(
         joined.passages, joined.vectors, documents, model, chunking, TieredLexicalIndex(words, mask, texts),
         TieredLexicalIndex(names, mask, texts), joined.sentence_vectors, joined.sentence_offsets,
-        store(joined.vectors), len(base.passages), retired, generation,
+        store(joined.vectors, joined.passages), len(base.passages), retired, generation,
     )
 
 
@@ -406,8 +420,11 @@ class _Embedded:
 
 
 def _embed_documents(
-    documents: list[Document], embedder: Embedder, chunking: Chunking, progress: Progress | None = None
-) -> tuple[_Embedded, dict[str, DocumentInfo]]:
+    documents: list[Document], embedder: Embedder, chunking: Chunking, progress: Progress | None = None,
+    remote: MilvusCollection | None = None,
+) -> tuple[_Embedded, dict[str, DocumentInfo], set[str]]:
+    """The documents' passages with their vectors, their infos, and the documents whose vectors all came from
+    remote (passages another server embedded: the same content has the same key)."""
     passages: list[Passage] = []
     infos: dict[str, DocumentInfo] = {}
     now = time.time()
@@ -419,27 +436,54 @@ def _embed_documents(
     # The heading path is embedded before the text, so each sentence's vector is read in its section's context.
     spans = [[(s + len(p.searchable) - len(p.text), e + len(p.searchable) - len(p.text)) for s, e in
               split_sentences(p.text)] for p in passages]
-    vectors, sentence_vectors = embedder.encode_with_sentences([p.searchable for p in passages], spans, progress)
+    stored = _stored_vectors(passages, spans, remote) if remote is not None else {}
+    todo = [i for i in range(len(passages)) if i not in stored]
+    fresh, fresh_sentences = embedder.encode_with_sentences([passages[i].searchable for i in todo],
+                                                            [spans[i] for i in todo], progress)
+    if stored:
+        vectors = np.zeros((len(passages), embedder.dimension), dtype=np.float32)
+        vectors[todo] = fresh
+        sentence_vectors = [stored[i].sentence_vectors if i in stored else None for i in range(len(passages))]
+        for i, group in zip(todo, fresh_sentences):
+            sentence_vectors[i] = group
+        for i, found in stored.items():
+            vectors[i] = found.vector
+    else:
+        vectors, sentence_vectors = fresh, fresh_sentences
     stacked = np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dimension))
     embedded = _Embedded(passages, vectors, stacked.astype(np.float16), [len(group) for group in spans])
-    return embedded, infos
+    pulled = {p.source for p in passages} - {passages[i].source for i in todo}
+    return embedded, infos, pulled
 
 
-def _current(folder: Path, previous: Index | None) -> tuple[Index, dict]:
+def _stored_vectors(passages: list[Passage], spans: list[list[tuple[int, int]]], remote: MilvusCollection) -> dict:
+    """Row -> the vectors remote holds for that passage (with as many sentence vectors as it has sentences)."""
+    from index.milvus import passage_key
+
+    found = remote.fetch(passage_key(p) for p in passages)
+    rows = {}
+    for i, p in enumerate(passages):
+        stored = found.get(passage_key(p))
+        if stored is not None and len(stored.sentence_vectors) == len(spans[i]):
+            rows[i] = stored
+    return rows
+
+
+def _current(folder: Path, previous: Index | None, remote: MilvusCollection | None = None) -> tuple[Index, dict]:
     """The saved index and its manifest; ``previous`` is used as is when it is that very generation."""
     manifest = _read_manifest(folder)
     if manifest is None:
         raise FileNotFoundError(f"no index at {folder} (no {MANIFEST})")
     if previous is not None and previous.generation and previous.generation == manifest["generation"]:
         return previous, manifest
-    return load_index(folder), manifest
+    return load_index(folder, remote), manifest
 
 
 def _with_delta(old: Index, keep: set[str], new: _Embedded, infos: dict[str, DocumentInfo],
-                tiering: Tiering, vector_index: str) -> Index | None:
+                tiering: Tiering, vector_index: str, remote: MilvusCollection | None = None) -> Index | None:
     """old's base with new added to its delta, or None when the tiers' limits say "merge"."""
-    if old.store.kind != "exact" or choose_kind(len(old.vectors), vector_index) != "exact":
-        return None  # an approximate index is rebuilt whole
+    if old.store.kind != _wanted_kind(old, vector_index, remote) or old.store.kind == "ivf":
+        return None  # an approximate index is rebuilt whole, and so is one that moves to another store
     base = old.tier(delta=False)
     retired = old.retired | {p.source for p in base.passages if p.source not in keep}
     delta_before = old.tier(delta=True)
@@ -453,25 +497,61 @@ def _with_delta(old: Index, keep: set[str], new: _Embedded, infos: dict[str, Doc
             or retired_rows > tiering.max_retired_share * len(base.passages)):
         return None
     return _tiered_index(base, delta, old.lexical_words.base, old.lexical_names.base, frozenset(retired),
-                         lambda vectors: VectorStore(vectors, "exact"), infos, old.model, old.chunking, old.generation)
+                         _store_factory("exact", remote), infos, old.model, old.chunking, old.generation)
+
+
+def _wanted_kind(old: Index, vector_index: str, remote: MilvusCollection | None) -> str:
+    """The store kind old should have now: remote's address, or the FAISS kind for its size."""
+    return remote.address.url if remote is not None else choose_kind(len(old.vectors), vector_index)
+
+
+def _store_factory(vector_index: str, remote: MilvusCollection | None) -> StoreFactory:
+    if remote is not None:
+        return lambda vectors, passages: remote.store(passages)
+    return lambda vectors, passages: VectorStore(vectors, vector_index)
+
+
+def _live_keys(index: Index | None, remote: MilvusCollection) -> set[int]:
+    """The Milvus keys of index's live rows (none when index is not kept in remote's collection)."""
+    if index is None or index.store.kind != remote.address.url:
+        return set()
+    return set(index.store.keys[index.alive].tolist())
+
+
+def _save(index: Index, folder: Path, before: Index | None, remote: MilvusCollection | None, pulled: set[str],
+          base_from: dict | None = None) -> None:
+    """save_index; with a Milvus store, first write the rows Milvus lacks, and after, delete the ones gone."""
+    if remote is None:
+        save_index(index, folder, base_from)
+        return
+    old, live = _live_keys(before, remote), index.store.keys
+    rows = [int(i) for i in np.flatnonzero(index.alive)
+            if int(live[i]) not in old and index.passages[i].source not in pulled]
+    offsets = index.sentence_offsets
+    remote.publish([index.passages[i] for i in rows], index.vectors[rows],
+                   [index.sentence_vectors[offsets[i]:offsets[i + 1]] for i in rows],
+                   old - set(live[index.alive].tolist()), lambda: save_index(index, folder, base_from), folder)
 
 
 def refresh_index(
     docs: LoadReport, folder: Path, embedder: Embedder, chunking: Chunking = Chunking(),
     progress: Progress | None = None, vector_index: str = "auto", tiering: Tiering = Tiering(),
-    previous: Index | None = None,
+    previous: Index | None = None, remote: MilvusCollection | None = None,
 ) -> tuple[Index, RefreshReport]:
     """Bring the index in folder up to date with docs, embedding only added or changed documents.
 
     ``progress(done, total)`` is called as passages are embedded (for progress bars); ``vector_index``
     picks the FAISS index kind (see ``index.store.choose_kind``); ``tiering`` decides between writing a
     delta and merging into a new base; ``previous`` (the index this process last saw) spares reloading
-    the folder when it is still the saved generation."""
+    the folder when it is still the saved generation; ``remote``: keep the vectors in this Milvus
+    collection (``index.milvus``) instead of FAISS, taking from it what another server embedded."""
     started = time.time()
     reason = ""
     manifest = None
+    loaded = None
     try:
-        old, manifest = _current(folder, previous)
+        old, manifest = _current(folder, previous, remote)
+        loaded = old
         if old.model != embedder.name or old.chunking != chunking:
             reason = f"model or chunking changed ({old.model}, {old.chunking})"
             old = None
@@ -480,19 +560,27 @@ def refresh_index(
     except CorruptIndexError as error:
         logger.warning("rebuilding index: %s", error)
         old, reason = None, f"corrupt index: {error}"
+    rewrite = False
+    if remote is not None:
+        remote.recover(folder, _live_keys(loaded, remote))
+        if old is not None and _live_keys(old, remote) and remote.count() < old.passage_count:
+            reason = f"{remote.address.url} lacks rows of the index (a new or emptied collection)"
+            logger.warning("%s: writing them again", reason)
+            rewrite, loaded = True, None  # every live row is written again, from the index folder's vectors
     current = {d.source: d for d in docs.documents}
     old_docs = old.documents if old else {}
     keep = {s for s, info in old_docs.items() if s in current and current[s].sha256 == info.sha256}
     todo = [d for d in docs.documents if d.source not in keep]
     removed = sorted(set(old_docs) - set(current))
-    if old is not None and not todo and not removed and old.store.kind == choose_kind(len(old.vectors), vector_index):
+    if (old is not None and not todo and not removed and not rewrite
+            and old.store.kind == _wanted_kind(old, vector_index, remote)):
         report = RefreshReport([], sorted(keep), [], docs.skipped, "", time.time() - started)
         return old, report
-    new, new_infos = _embed_documents(todo, embedder, chunking, progress)
+    new, new_infos, pulled = _embed_documents(todo, embedder, chunking, progress, remote)
     infos = dict(sorted(({s: old_docs[s] for s in keep} | new_infos).items()))
-    index = _with_delta(old, keep, new, infos, tiering, vector_index) if old is not None else None
+    index = _with_delta(old, keep, new, infos, tiering, vector_index, remote) if old is not None else None
     if index is not None:
-        save_index(index, folder, base_from=manifest)
+        _save(index, folder, loaded, remote, pulled, base_from=manifest)
     else:
         parts = [new]
         if old is not None:
@@ -504,10 +592,11 @@ def refresh_index(
         order = sorted(range(len(joined.passages)), key=lambda i: (joined.passages[i].source, joined.passages[i].start))
         joined = joined.select(order)
         index = Index.from_parts(joined.passages, np.ascontiguousarray(joined.vectors), infos, embedder.name,
-                                 chunking, joined.sentence_vectors, joined.sentence_counts, vector_index)
-        save_index(index, folder)
-    report = RefreshReport(sorted(d.source for d in todo), sorted(keep), removed, docs.skipped, reason,
-                           time.time() - started)
+                                 chunking, joined.sentence_vectors, joined.sentence_counts, vector_index,
+                                 _store_factory(vector_index, remote) if remote is not None else None)
+        _save(index, folder, loaded, remote, pulled)
+    report = RefreshReport(sorted(d.source for d in todo if d.source not in pulled), sorted(keep), removed,
+                           docs.skipped, reason, time.time() - started, sorted(pulled))
     logger.info("index %s: embedded %d, reused %d, removed %d documents in %.1fs (%d in the delta)",
                 folder, len(report.embedded), len(report.reused), len(removed), report.seconds, index.delta_rows)
     return index, report
@@ -516,7 +605,7 @@ def refresh_index(
 def open_index(
     docs_dir: str | Path, index_dir: str | Path, embedder: Embedder, chunking: Chunking = Chunking(),
     progress: Progress | None = None, vector_index: str = "auto", tiering: Tiering = Tiering(),
-    previous: Index | None = None,
+    previous: Index | None = None, remote: MilvusCollection | None = None,
 ) -> tuple[Index, RefreshReport]:
     """Load the documents under docs_dir and return their up-to-date index (built or refreshed as needed;
     see ``refresh_index`` for the options).
@@ -530,6 +619,7 @@ def open_index(
     loaded = load_folder(docs_dir, extracted)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".lock")):
-        index, report = refresh_index(loaded, folder, embedder, chunking, progress, vector_index, tiering, previous)
+        index, report = refresh_index(loaded, folder, embedder, chunking, progress, vector_index, tiering, previous,
+                                      remote)
         extracted.prune({info.sha256 for info in index.documents.values()})
         return index, report

@@ -8,6 +8,7 @@ stops being fast enough and the approximate index's recall@10 against exact sear
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -34,6 +35,22 @@ def ivf_lists(rows: int) -> int:
     """Inverted lists for rows vectors: about 4 * sqrt(rows), at least 1, at most rows / 39 (FAISS'
     minimum training points per centroid)."""
     return max(1, min(int(4 * np.sqrt(rows)), rows // 39))
+
+
+class Store(Protocol):
+    """What the retriever needs of a vector store: top-k inner-product search over an index's rows.
+
+    Implemented by :class:`VectorStore` (FAISS, in this process; the default) and
+    ``index.milvus.MilvusStore`` (a Milvus server shared by several app servers).
+    """
+
+    kind: str  # "exact" or "ivf" (FAISS), or the store's "milvus://HOST:PORT/COLLECTION" address
+
+    def __len__(self) -> int: ...
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k rows per query: (ids, scores), each (n_queries, min(k, len)), best first; id -1 pads."""
+        ...
 
 
 class VectorStore:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from index import Chunking, Embedder, Index, RefreshReport, Skipped, open_index
 from index.documents import Document, read_document
+from index.embed import Progress
 from index.extracted import FOLDER as EXTRACTED, ExtractionCache
 from index.loaders import page_of
-from index.embed import Progress
+from index.milvus import MilvusAddress, MilvusCollection, collection_name
 from qa.answer import Answer, AnswerSettings, Citation
 from qa.article import answer_from_head
 from qa.describe import load_parser
@@ -45,8 +46,9 @@ class Assistant:
 
     def __init__(self, docs_dir: Path, index_dir: Path, embedder: Embedder, reader: Reader | None,
                  chunking: Chunking, retrieval: RetrievalSettings, answering: AnswerSettings,
-                 vector_index: str = "auto", judge: SentenceJudge | None = None) -> None:
-        self.docs_dir, self.index_dir, self.vector_index = docs_dir, index_dir, vector_index
+                 vector_index: str = "auto", judge: SentenceJudge | None = None,
+                 remote: MilvusCollection | None = None) -> None:
+        self.docs_dir, self.index_dir, self.vector_index, self.remote = docs_dir, index_dir, vector_index, remote
         self.extracted = ExtractionCache(index_dir / EXTRACTED)  # PDF/DOCX/HTML text as the index read it
         self.embedder, self.reader, self.judge = embedder, reader, judge
         self._speller: Speller | None = None
@@ -62,7 +64,7 @@ class Assistant:
              reader: Reader | None = None, use_reader: bool = True, chunking: Chunking = Chunking(),
              retrieval: RetrievalSettings = RetrievalSettings(),
              answering: AnswerSettings = AnswerSettings(), progress: Progress | None = None,
-             vector_index: str = "auto", judge: SentenceJudge | None = None) -> Assistant:
+             vector_index: str = "auto", judge: SentenceJudge | None = None, store: str | None = None) -> Assistant:
         """Open the assistant over docs_dir, building or refreshing its index in index_dir.
 
         Args:
@@ -75,16 +77,25 @@ class Assistant:
             progress: called with (passages embedded, passages to embed) while indexing.
             vector_index: "auto" (exact search below ``index.store.EXACT_LIMIT`` passages, IVF above),
                 "exact" or "ivf".
+            store: where the passage vectors are searched: "local" (FAISS in this process) or
+                "milvus://HOST:PORT[/COLLECTION]" (a Milvus server that several app servers share; the
+                collection defaults to ``docqa_<folder name>``); default ``$DOCQA_STORE``, else "local".
 
         Raises:
             FileNotFoundError: docs_dir does not exist.
             index.EmptyFolderError: docs_dir holds no readable document.
+            ValueError: store is neither "local" nor a milvus:// address.
+            index.milvus.MilvusUnavailableError: no Milvus server answers at that address.
         """
         docs = Path(docs_dir)
+        embedder = embedder or Embedder()
+        store = store or os.environ.get("DOCQA_STORE") or "local"
+        remote = None if store == "local" else MilvusCollection.connect(
+            MilvusAddress.parse(store, collection_name(docs)), embedder.name, embedder.dimension)
         assistant = cls(
-            docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder or Embedder(),
+            docs, Path(index_dir) if index_dir else default_index_dir(docs), embedder,
             (reader or Reader()) if use_reader else None, chunking, retrieval, answering, vector_index,
-            (judge or SentenceJudge()) if use_reader else None,
+            (judge or SentenceJudge()) if use_reader else None, remote,
         )
         assistant.refresh(progress)
         return assistant
@@ -96,7 +107,7 @@ class Assistant:
         builds the next one, which replaces it (under the lock) only when it is complete."""
         with self._refresh_lock:
             index, report = open_index(self.docs_dir, self.index_dir, self.embedder, self.chunking, progress,
-                                       self.vector_index, previous=getattr(self, "index", None))
+                                       self.vector_index, previous=getattr(self, "index", None), remote=self.remote)
             retriever = Retriever(index, self.embedder, self.retrieval)
             with self._lock:
                 self.index, self.last_refresh, self._retriever, self._speller = index, report, retriever, None

@@ -37,7 +37,9 @@ def index_summary(assistant) -> str:
     report, documents = assistant.last_refresh, len(assistant.index.documents)
     return (f"indexed {documents} document{'' if documents == 1 else 's'}, {assistant.index.passage_count} passages in "
             f"{assistant.index_dir} ({len(report.embedded)} embedded, {len(report.reused)} reused, "
-            f"{len(report.removed)} removed, {report.seconds:.1f}s)")
+            f"{len(report.removed)} removed, {report.seconds:.1f}s)"
+            + (f"; vectors in {assistant.remote.address.url}, {len(report.pulled)} documents taken from it"
+               if assistant.remote else ""))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--vector-index", choices=["auto", "exact", "ivf"], default="auto",
                        help="FAISS index: exact search, IVF, or chosen by size (default auto)")
+        p.add_argument("--store", metavar="URL",
+                       help="'local' (FAISS, the default) or milvus://HOST:PORT[/COLLECTION] (default: $DOCQA_STORE)")
         p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
     common(sub.add_parser("index", help="build or refresh the index of a folder", epilog=EXAMPLES,
@@ -106,7 +110,7 @@ def _open(args: argparse.Namespace):
     elif (threshold := getattr(args, "answer_threshold", None)) is not None:
         answering = replace(answering, answer_threshold=threshold, sentence_answer_threshold=threshold)
     return Assistant.open(args.docs, args.index_dir, use_reader=not getattr(args, "no_reader", False),
-                          vector_index=args.vector_index, answering=answering)
+                          vector_index=args.vector_index, answering=answering, store=args.store)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         with embedding_progress(enabled=not args.json) as progress:
             assistant = Assistant.open(args.docs, args.index_dir, use_reader=False, progress=progress,
-                                       vector_index=args.vector_index)
+                                       vector_index=args.vector_index, store=args.store)
         report = assistant.last_refresh
         if args.json:
             _print_json({"index_dir": str(assistant.index_dir), **asdict(report),
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run(args)
-    except (InvalidQuestionError, EmptyFolderError, FileNotFoundError) as error:
+    except (InvalidQuestionError, EmptyFolderError, FileNotFoundError, ConnectionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
     parser = argparse.ArgumentParser(prog=prog, description="Serve the document chat in a browser.")
     parser.add_argument("--docs", default="seeds", help="folder of documents (default: seeds)")
     parser.add_argument("--index-dir", help="where the index lives (default: a per-folder cache)")
+    parser.add_argument("--store", metavar="URL",
+                        help="'local' (FAISS, the default) or milvus://HOST:PORT[/COLLECTION]: several servers "
+                             "share one Milvus collection (default: $DOCQA_STORE)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--auth-file", metavar="FILE",
@@ -110,9 +113,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m ui") -> int:
 
     try:
         with embedding_progress() as progress:
-            assistant = Assistant.open(args.docs, args.index_dir, progress=progress)
+            assistant = Assistant.open(args.docs, args.index_dir, progress=progress, store=args.store)
         print(index_summary(assistant), flush=True)
-    except (EmptyFolderError, FileNotFoundError) as error:
+    except (EmptyFolderError, FileNotFoundError, ConnectionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()  # models load meanwhile
