@@ -26,6 +26,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.speed import percentile
+
 # per-call: index.threads as shipped (a question's torch and FAISS calls on one thread, ONNX Runtime one thread
 # per core); per-call-onnx1: the same with one-thread ONNX Runtime sessions; process: every call on every core.
 POLICIES = ("per-call", "per-call-onnx1", "process")
@@ -91,11 +93,6 @@ def measure(assistant, questions: list[str], users: int, seconds: float) -> tupl
     return latencies, errors, time.perf_counter() - started
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
-
-
 def start_neighbours(count: int) -> list[subprocess.Popen]:
     return [subprocess.Popen([sys.executable, "-c", NEIGHBOUR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(count)]
@@ -133,7 +130,8 @@ def run(docs: Path, questions: list[str], users: list[int], neighbours: list[int
                         latencies, errors, wall = measure(assistants[policy], questions, count, seconds)
                         cells.append(Cell(policy, busy, count, len(latencies),
                                           1000 * statistics.median(latencies) if latencies else float("nan"),
-                                          1000 * percentile(latencies, 0.95), len(latencies) / wall, errors))
+                                          1000 * percentile(latencies, 95) if latencies else float("nan"),
+                                          len(latencies) / wall, errors))
                         print(render_cell(cells[-1]), file=sys.stderr, flush=True)
             finally:
                 stop(processes)
