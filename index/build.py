@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers;
+FORMAT_VERSION = 7  # 3: sentence vectors pooled from the passage's own pass; 4: base and delta tiers;
 # 5: passages know their heading path, which is embedded and indexed with them; 6: a line break that only
-# wraps prose does not end a sentence
+# wraps prose does not end a sentence; 7: nor does the period of a list item's number ("2. Finances")
 MANIFEST = "manifest.json"
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.documents import Document
-from index.structure import Outline
+from index.structure import Outline, Section
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital,
 # digit or quote; a line break ends one (news text puts headlines and bylines on lines), unless it only
@@ -17,6 +17,7 @@ _NOT_AN_END = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|Inc|Ltd|Co|Corp|vs|etc|No|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Za-z]\.){1,4}[A-Za-z])\.$"
 )
+_LIST_NUMBER = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})*\.")  # a line that so far is only "2." or "3.1."
 _WORD = re.compile(r"\S+")
 
 
@@ -54,6 +55,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         stop = match.start() + len(match.group().rstrip())
         if match.group()[0] != "\n" and _NOT_AN_END.search(text, max(cursor, stop - 12), match.start() + 1):
             continue
+        if match.group()[0] == "." and _LIST_NUMBER.fullmatch(text, text.rfind("\n", 0, match.start()) + 1,
+                                                              match.start() + 1):
+            continue  # "2. Finances (Mark)": the number of a list item, not a sentence
         if match.group() == "\n" and _wrapped(text, match.start(), end):
             continue
         _append_stripped(text, cursor, stop, spans)
@@ -106,10 +110,22 @@ def chunk_document(document: Document, max_words: int = 150, overlap_words: int 
         raise ValueError(f"need max_words >= 1 and 0 <= overlap_words < max_words, got {max_words}, {overlap_words}")
     outline = Outline(document.text)
     passages: list[Passage] = []
-    for section in outline.sections:
-        for p in _pack(document, section.start, section.end, max_words, overlap_words):
+    carried: int | None = None  # the start of a heading with no text of its own, read with the next section
+    for n, section in enumerate(outline.sections):
+        start = section.start if carried is None else carried
+        if _only_heading(document.text, section) and n + 1 < len(outline.sections):
+            carried = start
+            continue
+        carried = None
+        for p in _pack(document, start, section.end, max_words, overlap_words):
             passages.append(Passage(p.source, p.start, p.end, p.text, outline.context(p.start)))
     return passages
+
+
+def _only_heading(text: str, section: Section) -> bool:
+    """Whether section is a heading line with nothing under it before the next heading ("## Version 4.2"
+    right above "**New**"): it is read with the section after it, not left a passage of its own."""
+    return section.heading is not None and not text[section.heading.end : section.end].strip()
 
 
 def _pack(document: Document, start: int, end: int, max_words: int, overlap_words: int) -> list[Passage]:

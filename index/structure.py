@@ -89,6 +89,18 @@ def _answered_below(lines: list[tuple[int, int, str]], i: int) -> bool:
     return False
 
 
+def open_headings(headings: list[Heading]) -> list[Heading]:
+    """The headings, in order, that text after the last of them still sits under: each heading closes
+    those of its level and deeper before it, and an FAQ entry or bold line the FAQ entry before it
+    ("## 4.2", "**New**", "## 4.1", "**Fixed**" leave "4.1", "Fixed")."""
+    stack: list[Heading] = []
+    for heading in headings:
+        while stack and (stack[-1].level >= heading.level or (heading.level >= FAQ_LEVEL and stack[-1].question)):
+            stack.pop()
+        stack.append(heading)
+    return stack
+
+
 def sections(text: str) -> list[Section]:
     """The sections of text, in order, covering it from start to end.
 
@@ -100,12 +112,8 @@ def sections(text: str) -> list[Section]:
     found: list[Section] = []
     if not headings or headings[0].start > 0:
         found.append(Section(0, headings[0].start if headings else len(text), (), None))
-    stack: list[Heading] = []
     for n, heading in enumerate(headings):
-        # an FAQ entry or bold line is a sibling of the FAQ entry before it, whatever that one's level
-        while stack and (stack[-1].level >= heading.level or (heading.level >= FAQ_LEVEL and stack[-1].question)):
-            stack.pop()
-        stack.append(heading)
+        stack = open_headings(headings[: n + 1])
         end = headings[n + 1].start if n + 1 < len(headings) else len(text)
         found.append(Section(heading.start, end, tuple(h.title for h in stack), heading))
     return [s for s in found if text[s.start : s.end].strip()]

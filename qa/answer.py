@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from index.lexical import key_tokens
 from index.names import name_key, similar_keys, spelled_alike
-from index.structure import find_headings
+from index.structure import find_headings, open_headings
 from qa.answer_type import NEGATION, YES_NO, expected_type, matches
 from qa.describe import Description, asked_description, asked_name, beside_name, describe, named_by
 from qa.reader import PassageRef, Reader, Span
@@ -379,13 +379,15 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _focus(hit: Hit, context: int | None) -> PassageRef:
-    """The part of hit the reader reads: its best sentence and ``context`` sentences either side."""
+    """The part of hit the reader reads: its best sentence, and the one the answer-sentence model judges
+    best when that is another, with ``context`` sentences either side."""
     best = hit.best_sentence
     if context is None or best is None:
         return PassageRef(hit.source, hit.start, hit.text)
-    i = hit.sentences.index(best)
-    first, last = hit.sentences[max(0, i - context)], hit.sentences[min(len(hit.sentences) - 1, i + context)]
-    lo, hi = max(0, i - context), min(len(hit.sentences) - 1, i + context)
+    judged = max((s for s in hit.sentences if s.judged is not None), key=lambda s: s.judged, default=best)
+    i, j = sorted((hit.sentences.index(best), hit.sentences.index(judged)))
+    lo, hi = max(0, i - context), min(len(hit.sentences) - 1, j + context)
+    first, last = hit.sentences[lo], hit.sentences[hi]
     rows = [j for j in range(lo, hi + 1) if is_table_row(hit.sentences[j].text)]
     if rows:  # a table is read whole (up to MAX_TABLE_ROWS rows), with its first row, the column names
         top, bottom = rows[0], rows[-1]
@@ -538,33 +540,56 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
 OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", re.I)
 
 
+# A year or version the question names ("2024", "4.2"): a name too, matched exactly; not a bare small number.
+_NUMBER = re.compile(r"(?<![\w.,])(?:(?:19|20)\d\d|\d+(?:\.\d+)+)(?![\w,]|\.\d)")
+
+
+def title_of(source: str) -> str:
+    """A document's name as a title, for a passage under no heading: "notes/account-acme_ltd.txt" reads
+    "account acme ltd" (the file name often says what its lines are about: "- ARR: EUR 94,500").
+
+    Example:
+        >>> title_of("notes/account-acme_ltd.txt")
+        'account acme ltd'
+    """
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return " ".join(re.split(r"[-_\s.]+", stem)).strip()
+
+
 def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
-    """hits cut to their sentences that name one of the question's names (its capitalised words after the
-    first, spelled alike), or that open with a pronoun right after such a sentence ("The bridge over the
-    Vltava opened in 1841. It was built of stone."), and to the hits left with any; all of hits when the
-    question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg". A
-    passage under a heading that names one ("Harbour Lamp FAQ") names it in every sentence, and a heading line
-    inside the passage in each sentence of its section."""
+    """hits cut to their sentences that name what the question names: one of its names (its capitalised
+    words after the first, spelled alike) and, when it gives one, one of its years or version numbers
+    ("Stockline 4.2", "in 2024"); or that open with a pronoun right after such a sentence ("The bridge over
+    the Vltava opened in 1841. It was built of stone."); and to the hits left with any. All of hits when
+    the question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg".
+    The heading path a passage sits under (or its document's name) names for all its sentences, and a
+    heading line inside the passage for the sentences below it."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
-    if not names:
+    numbers = set(_NUMBER.findall(question))
+    wanted = {kind for kind, asked in (("name", names), ("number", numbers)) if asked}
+    if not wanted:
         return hits
-    def names_one(text: str) -> bool:
+
+    def named(text: str) -> set[str]:
         keys = set(key_tokens(text))
-        return any(spelled_alike(k, keys) for k in names)
+        return ({"name"} if any(spelled_alike(k, keys) for k in names) else set()) | (
+            {"number"} if numbers & set(_NUMBER.findall(text)) else set())
 
     cut = []
     for hit in hits:
-        if names_one(hit.heading):
+        above = named(hit.heading or title_of(hit.source))
+        if wanted <= above:
             cut.append(hit)
             continue
-        # a heading line inside the passage ("## Portland employees") names it for the sentences under it
-        sections = [(h.start + hit.start, names_one(h.title)) for h in find_headings(hit.text)]
-        kept, naming = [], False
+        headings = find_headings(hit.text)
+        kept, previous = [], set()
         for sentence in hit.sentences:
-            under = [named for start, named in sections if start <= sentence.start]
-            naming = ((bool(under) and under[-1]) or names_one(sentence.text)
-                      or (naming and bool(OPENS_WITH_PRONOUN.match(sentence.text))))
-            if naming:
+            under = open_headings([h for h in headings if h.start + hit.start <= sentence.start])
+            found = above.union(*(named(h.title) for h in under), named(sentence.text))
+            if OPENS_WITH_PRONOUN.match(sentence.text):
+                found |= previous
+            previous = found
+            if wanted <= found:
                 kept.append(sentence)
         if kept:
             cut.append(replace(hit, sentences=tuple(kept)))

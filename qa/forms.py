@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from index.structure import find_headings, is_list_item
+from index.structure import find_headings, is_list_item, open_headings
 from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences,
                        is_question, is_table_row,
-                       naming_the_names_of, not_found, render, sigmoid)
+                       naming_the_names_of, not_found, render, sigmoid, title_of)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
 from qa.plan import DEFINITION, LIST, REASON, STEPS, YES_NO_FORM, QuestionPlan
@@ -38,17 +38,19 @@ NOTES = {
 
 
 def sentence_contexts(hit: Hit) -> list[str]:
-    """The heading path each sentence of hit sits under: the passage's own path, then the last heading
+    """The heading path each sentence of hit sits under: the passage's own path (its document's name when
+    it has none, ``title_of``), then the last heading
     line of the passage before the sentence (an FAQ question, a ``##`` line), a table row's column names,
     and, for a sentence that opens with a pronoun, the sentence before it."""
     headings = find_headings(hit.text)
     contexts = []
     for n, sentence in enumerate(hit.sentences):
         local = sentence.start - hit.start
-        above = [h.title for h in headings if h.end <= local]
+        above = [h.title for h in open_headings([h for h in headings if h.end <= local])]
         # "It was built of stone." is read after the sentence its pronoun points back to.
         before = hit.sentences[n - 1].text if n and OPENS_WITH_PRONOUN.match(sentence.text) else ""
-        path = [p for p in (hit.heading, above[-1] if above else "", _table_header(hit.text, local), before) if p]
+        path = [p for p in (hit.heading or title_of(hit.source), *above, _table_header(hit.text, local), before)
+                if p]
         contexts.append(" > ".join(path))
     return contexts
 
@@ -75,15 +77,24 @@ def heading_starts(hit: Hit) -> set[int]:
 
 def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None) -> list[Hit]:
     """hits with the ``MAX_JUDGED`` best-scored sentences of the first ``JUDGED_HITS`` judged by the
-    answer-sentence model, each read under its heading path; hits as they are without the model."""
+    answer-sentence model, each read under its heading path; hits as they are without the model. When the
+    question names something (a name, a year, a version: ``naming_the_names_of``), the sentences about it
+    in the first ``JUDGED_HITS`` hits that have such sentences come first."""
     if judge is None or not judge.available or not hits:
         return hits
+    about = naming_the_names_of(question, hits)
+    preferred = {(h.source, s.start) for h in (about if about is not hits else [])[:JUDGED_HITS] for s in h.sentences}
     found: dict[tuple[str, int, int], tuple[float, Judged]] = {}
-    for hit in hits[:JUDGED_HITS]:
+    by_source_start = {(h.source, h.start): h for h in hits}
+    for hit in [*hits[:JUDGED_HITS], *(by_source_start[(h.source, h.start)] for h in about[:JUDGED_HITS])]:
         for sentence, context in zip(hit.sentences, sentence_contexts(hit)):
             found.setdefault((hit.source, sentence.start, sentence.end), (sentence.score, Judged(sentence.text, context)))
-    # the retrieval's best sentences: the model re-ranks them (its cost grows with each sentence read)
-    keys = dict(sorted(((key, judged) for key, (_, judged) in found.items()), key=lambda kv: -found[kv[0]][0])[:MAX_JUDGED])
+    # the retrieval's best sentences (about what the question names first): the model re-ranks them (its
+    # cost grows with each sentence read)
+    def rank(key: tuple[str, int, int]) -> tuple[bool, float]:
+        return (key[:2] not in preferred, -found[key][0])
+
+    keys = dict(sorted(((key, judged) for key, (_, judged) in found.items()), key=lambda kv: rank(kv[0]))[:MAX_JUDGED])
     logits = dict(zip(keys, judge.logits(question, list(keys.values()))))
     return [replace(hit, sentences=tuple(replace(s, judged=logits.get((hit.source, s.start, s.end)))
                                          for s in hit.sentences)) for hit in hits]
@@ -103,10 +114,12 @@ def _continues(hit: Hit, index: int) -> bool:
 
 
 def _item(hit: Hit, index: int) -> bool:
-    """Whether sentence index of hit opens a list item line ("- Pay", "2. Sign")."""
+    """Whether sentence index of hit opens a list item line ("- Pay", "2. Sign") or is a table row (a
+    table lists its rows)."""
     local = hit.sentences[index].start - hit.start
     line = hit.text.rfind("\n", 0, local) + 1
-    return is_list_item(hit.text[line : hit.sentences[index].end - hit.start]) and not hit.text[line:local].strip()
+    text = hit.text[line : hit.sentences[index].end - hit.start]
+    return (is_list_item(text) or is_table_row(text)) and not hit.text[line:local].strip()
 
 
 def _items_from(hit: Hit, first: int) -> list[Sentence]:
@@ -136,18 +149,21 @@ def _list_around(hit: Hit, index: int) -> list[Sentence]:
     return _items_from(hit, first)
 
 
-def _body_after_heading(hit: Hit, question_similarity: float) -> list[Sentence]:
-    """When hit opens with a question heading (an FAQ entry) that matches the question (cosine at least
-    ``FAQ_MATCH``), the sentences under it up to the next heading; else []."""
+def _body_after_heading(hit: Hit, sentence: Sentence, question_similarity: float) -> list[Sentence]:
+    """When sentence sits under a question heading (an FAQ entry) of hit that matches the question (cosine
+    at least ``FAQ_MATCH``), the sentences under that heading up to the next one; else []."""
     headings = find_headings(hit.text)
-    if not headings or not headings[0].question:
+    local = sentence.start - hit.start
+    above = [n for n, h in enumerate(headings) if h.end <= local]
+    if not above or not headings[above[-1]].question:
         return []
-    local_end = headings[0].end
-    heading = next((s for s in hit.sentences if s.start - hit.start < local_end), None)
+    n = above[-1]
+    start, end = headings[n].start, headings[n].end
+    heading = next((s for s in hit.sentences if start <= s.start - hit.start < end), None)
     if heading is None or heading.similarity < question_similarity:
         return []
-    stop = headings[1].start if len(headings) > 1 else len(hit.text)
-    return [s for s in hit.sentences if local_end <= s.start - hit.start < stop]
+    stop = headings[n + 1].start if n + 1 < len(headings) else len(hit.text)
+    return [s for s in hit.sentences if end <= s.start - hit.start < stop]
 
 
 def _short_of(plan: QuestionPlan, sentence: Sentence) -> tuple[int, int] | None:
@@ -171,7 +187,10 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     sentence's answer-sentence probability is under ``settings.sentence_answer_threshold``. ``following``
     joins a hit with the passage after it (``Retriever.following``), for a list that runs on past it."""
     question = plan.searched
-    pool = naming_the_names_of(question, hits) if plan.form == YES_NO_FORM else hits
+    # Sentences about what the question names: only those for yes-no ("Was Rossi reappointed?" is not
+    # answered by "The board reappointed Berg"), those first for the other forms.
+    about = naming_the_names_of(question, hits)
+    pool = about if plan.form == YES_NO_FORM or any(s.judged is not None for h in about for s in h.sentences) else hits
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
         pool = [h for h in about if h.sentences] or pool
@@ -186,7 +205,7 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
         return not_found(question, hits, score, signals)
     index = hit.sentences.index(best)
     quoted = [best]
-    body = _body_after_heading(hit, FAQ_MATCH)
+    body = _body_after_heading(hit, best, FAQ_MATCH)
     if body and best in body:
         quoted = body[: max(settings.max_evidence, len(_list_around(hit, hit.sentences.index(body[0]))) + 1)]
     # The items of a list, for a question that asks for one, or after a line that introduces one

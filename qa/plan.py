@@ -45,7 +45,8 @@ _LIST = re.compile(
     r"|who\s+(?:attended|was\s+at|were\s+at|was\s+present|were\s+present|is\s+on|are\s+on|joined)\b"
     r"|what\s+(?:is|was|are|were)\s+(?:\w+\s+){0,4}(?:planned|scheduled)\b|what\s+changed\b|what'?s\s+new\b"
     r"|what\s+(?:do|does|should|must)\s+(?:i|we|you|they|employees|staff)\s+(?:need|bring|take|prepare|have)\b"
-    r"|(?:what|which)\s+\w+s\s+(?:are|were|does|do|did|can|will)\b)", re.I)
+    r"|(?:what|which)\s+\w+s\s+(?:are|were|does|do|did|can|will)\b"
+    r"|(?:what|which)\s+(?:are|were)\s+the\s+(?:[\w-]+\s+){0,3}[\w-]+s\s*\??\s*$)", re.I)
 # "What is a PTO day?", "What is Nimbus?", "What is a variance in Stockline?", "What does SLA stand for?";
 # not "What is the capital of Peru?", which asks for a span.
 _DEFINITION = re.compile(

@@ -66,3 +66,10 @@ def test_a_line_break_that_only_wraps_prose_does_not_end_the_sentence():
         "Open Settings, choose Members, and enter the colleague's address.",
         "They receive an invitation\nthat is valid for seven days.", "Tyler Durden's Photo", "by Tyler Durden",
         "- one item", "- another"]
+
+
+def test_the_number_of_a_numbered_line_stays_with_its_text():
+    text = "Agenda\n1. Business update (Dana)\nRevenue grew by 5. Costs fell.\n  2.1. Hiring plan. Two roles."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Agenda", "1. Business update (Dana)", "Revenue grew by 5.", "Costs fell.", "2.1. Hiring plan.",
+        "Two roles."]
