@@ -205,26 +205,39 @@ def _keys_of(name: str) -> set[str]:
 
 # How profiles and team pages write a role beside a name: "Jane Roe (CTO)", "Jane Roe - Head of Support",
 # "Jane Roe | CFO", "Jane Roe: Chief Technology Officer" (a list line or table cell).
-_ROLE_BESIDE = re.compile(r"\s*(?:\((?P<paren>[^()\n]{2,60})\)|[-\u2013\u2014|:][ \t]+(?P<dash>[^\n.;,()]{2,60}?)[ \t]*(?:[.;,(]|$))")
+# A role starts with a letter ("| 7 March 2025 |" is the next cell of a table, not a role); a list line
+# also writes it after a comma ("- Jane Roe, VP Operations – sponsor").
+_ROLE_BESIDE = re.compile(r"\s*(?:\((?P<paren>[^()\n]{2,60})\)|[-\u2013\u2014|:][ \t]+(?P<dash>[^\W\d_][^\n.;,()|]{1,59}?)"
+                          r"[ \t]*(?:[.;,(|]|$))")
+_ROLE_AFTER_COMMA = re.compile(r",[ \t]+(?P<dash>[A-Z](?:(?![ \t](?:and|or|&)[ \t])[^\n.;,()|\u2013\u2014]){1,59}?)"
+                               r"[ \t]*(?:[.;(|\u2013\u2014]|[ \t]-[ \t]|$)")  # not "A, B and C", nor "A, B, C"
+_LIST_LINE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s")
 
 
 def role_beside(name: str, sentence: str) -> Description | None:
-    """The role a profile line writes beside the name: in brackets after it ("Jane Roe (CTO)") or after a
-    dash, bar or colon ("Jane Roe - Head of Support"); the name matched by its last word, spelled alike.
+    """The role a profile line writes beside the name: in brackets after it ("Jane Roe (CTO)"), after a
+    dash, bar or colon ("Jane Roe - Head of Support"), or in a list line after a comma ("- Jane Roe, CFO");
+    the name matched by its last word, spelled alike.
 
     Example:
         >>> role_beside("Jane Roe", "- Jane Roe (Chief Technology Officer) joined in 2019.").text
         'Chief Technology Officer'
         >>> role_beside("Priya Nair", "Priya Nair \u2013 Head of Support").text
         'Head of Support'
+        >>> role_beside("Tom Berg", "- Tom Berg, VP Store Operations \u2013 budget holder").text
+        'VP Store Operations'
+        >>> role_beside("Tom Berg", "| Renew the lease | Tom Berg | 7 March 2025 | Done |") is None
+        True
     """
     surname = key_tokens(name.split()[-1]) if name.split() else []
     for word in re.finditer(r"[^\W\d_][\w'\u2019-]*", sentence):
         if not surname or not spelled_alike(surname[0], set(key_tokens(word.group()))):
             continue
         match = _ROLE_BESIDE.match(sentence, word.end())
+        if match is None and _LIST_LINE.match(sentence):
+            match = _ROLE_AFTER_COMMA.match(sentence, word.end())
         if match is not None:
-            group = "paren" if match.group("paren") else "dash"
+            group = "paren" if match.groupdict().get("paren") else "dash"
             return Description(match.start(group), match.end(group), match.group(group))
     return None
 
@@ -243,6 +256,8 @@ def describe(name: str, sentence: str) -> Description | None:
         return None  # the name is not there: no need to parse
     if (beside := role_beside(name, sentence)) is not None:
         return beside
+    if sentence.count("|") >= 3:
+        return None  # a table row's cells are not a phrase to parse for an appositive
     doc = _parse(sentence)
     mention = _mention(doc, keys)
     if mention is None:

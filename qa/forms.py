@@ -25,7 +25,9 @@ from qa.topic import covers
 JUDGED_HITS = 4  # passages whose sentences the answer-sentence model reads
 MAX_JUDGED = 16  # sentences it reads at most: those the retrieval scores best
 MAX_ITEMS = 10  # list items quoted at most
+SECOND_OPINION = 0.0  # log-odds above which a second sentence is quoted beside a yes-no answer's best
 FAQ_MATCH = 0.7  # cosine of a question heading with the question above which its body answers it
+_TABLE_RULE = re.compile(r"^[\s|:+-]+$")  # the |---|---| line under a table's column names
 _YES_NO_WORD = re.compile(r"^\W*(yes|no)\b", re.I)
 _TERM_DEFINED = re.compile(r"^\W*(?P<term>[^:\n\u2013\u2014]{1,60}?)\s*(?::|\s[-\u2013\u2014]\s|\s+(?:is|are|means)\s+)"
                            r"(?:an?\s+|the\s+)?(?P<definition>[^\n]{3,})$")
@@ -119,13 +121,16 @@ def _item(hit: Hit, index: int) -> bool:
     local = hit.sentences[index].start - hit.start
     line = hit.text.rfind("\n", 0, local) + 1
     text = hit.text[line : hit.sentences[index].end - hit.start]
-    return (is_list_item(text) or is_table_row(text)) and not hit.text[line:local].strip()
+    return ((is_list_item(text) or (is_table_row(text) and not _TABLE_RULE.match(text)))
+            and not hit.text[line:local].strip())
 
 
 def _items_from(hit: Hit, first: int) -> list[Sentence]:
     """The list items of hit from sentence first on, each item's opening sentence, until the list ends."""
     items: list[Sentence] = []
     for i in range(first, len(hit.sentences)):
+        if _TABLE_RULE.match(hit.sentences[i].text):
+            continue  # the rule under a table's column names: the rows go on below it
         if _item(hit, i):
             items.append(hit.sentences[i])
         elif not (items and _continues(hit, i)):
@@ -166,14 +171,46 @@ def _body_after_heading(hit: Hit, sentence: Sentence, question_similarity: float
     return [s for s in hit.sentences if end <= s.start - hit.start < stop]
 
 
+_MINOR = {"of", "and", "the", "for", "&", "a", "an", "to", "in", "on"}
+
+
+def spelled_out(abbreviation: str, text: str) -> tuple[int, int] | None:
+    """The span of the words an abbreviation stands for where text writes them beside it in brackets,
+    either way round, and their initials spell it; None otherwise.
+
+    Example:
+        >>> text = "A service-level agreement (SLA) sets response times; an RMA (return authorisation) is..."
+        >>> [text[a:b] for a, b in filter(None, (spelled_out("SLA", text), spelled_out("RMA", text)))]
+        ['service-level agreement']
+    """
+    short = abbreviation.strip()
+    if not re.fullmatch(r"[A-Z][A-Za-z0-9&]{1,9}", short):
+        return None
+    letters = re.sub(r"[^A-Z0-9]", "", short.upper())
+    before = rf"(?P<words>(?:[A-Za-z][\w'-]*\s+){{0,{len(letters) + 3}}}[A-Za-z][\w'-]*)\s*\({re.escape(short)}\)"
+    after = rf"\b{re.escape(short)}\s*\((?P<words>[^()]{{3,80}})\)"
+    for pattern in (after, before):
+        for match in re.finditer(pattern, text):
+            parts = [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z0-9]+", match.group("words"))]
+            for first in range(len(parts)):
+                if parts[first][1].lower() in _MINOR:
+                    continue
+                initials = "".join(w[0].upper() for _, w in parts[first:] if w.lower() not in _MINOR)
+                if initials == letters:
+                    return match.start("words") + parts[first][0], match.end("words")
+    return None
+
+
 def _short_of(plan: QuestionPlan, sentence: Sentence) -> tuple[int, int] | None:
     """The short answer's span within a sentence answer, when the form has one: the "Yes"/"No" a
     sentence opens with; a role beside the asked name; the definition after "Term:" or "Term is"."""
     if plan.form == YES_NO_FORM and (match := _YES_NO_WORD.match(sentence.text)):
         return match.span(1)
     if plan.form == DEFINITION and plan.subject:
-        if (role := role_beside(plan.subject, sentence.text)) is not None:
+        if plan.name and (role := role_beside(plan.name, sentence.text)) is not None:
             return role.start, role.end
+        if (expanded := spelled_out(plan.subject, sentence.text)) is not None:
+            return expanded
         match = _TERM_DEFINED.match(sentence.text)
         if match and covers(plan.subject, match.group("term")):
             end = len(sentence.text.rstrip(". "))
@@ -199,6 +236,9 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     if not candidates:
         return not_found(question, hits)
     best, hit = max(candidates, key=lambda c: c[0].judged)
+    if plan.form == DEFINITION:  # a line that defines the term ("Term: ...", "Name (Role)") over one that uses it
+        defining = [c for c in candidates if c[0].judged >= best.judged - 2.0 and _short_of(plan, c[0]) is not None]
+        best, hit = max(defining, key=lambda c: c[0].judged, default=(best, hit))
     signals = {"sentence_score": best.score, "judged": best.judged}
     score = settings.log_odds(signals)
     if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
@@ -220,7 +260,14 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
         following = hit.sentences[index + 1]
         if following.judged is not None and following.judged >= best.judged - 1.0 and following.start not in heading_starts(hit):
             quoted.append(following)
-    found = distinct_sentences([(s, hit.source) for s in quoted])
+    others: list[tuple[Sentence, str]] = []
+    if plan.form == YES_NO_FORM and not _YES_NO_WORD.match(best.text):
+        # another sentence the model rates about as highly, elsewhere, bears on it too: quoted, so that
+        # the reader sees both ("unused sick days do not carry over" beside "up to 5 vacation days carry over")
+        close = sorted((c for c in candidates if c[0] is not best and c[0].judged >= max(SECOND_OPINION,
+                        best.judged - 1.0)), key=lambda c: -c[0].judged)
+        others = [(s, h.source) for s, h in close[: settings.max_evidence - 1]]
+    found = distinct_sentences([(s, hit.source) for s in quoted] + others)
     citations: list[Citation] = [cite(s, source) for s, source in found]
     short = ""
     if (span := _short_of(plan, best)) is not None:

@@ -73,3 +73,13 @@ def test_the_number_of_a_numbered_line_stays_with_its_text():
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "Agenda", "1. Business update (Dana)", "Revenue grew by 5.", "Costs fell.", "2.1. Hiring plan.",
         "Two roles."]
+
+
+def test_a_heading_with_nothing_under_it_is_read_with_the_section_below():
+    text = "# Notes\n\nIntro line.\n\n## Version 2.1\n\n**New**\n\n- Dark mode.\n\n## Version 2.0\n\n- Maps."
+    passages = chunk_document(Document("notes.md", text, "0"))
+    assert [(p.heading, p.text) for p in passages] == [
+        ("", "# Notes\n\nIntro line."),
+        ("Notes", "## Version 2.1\n\n**New**\n\n- Dark mode."),
+        ("Notes", "## Version 2.0\n\n- Maps."),
+    ]

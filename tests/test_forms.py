@@ -33,6 +33,23 @@ Before any international trip, make sure you have:
 ## Per diems
 The daily meal allowance for employees is 45 euros within the country and 70 euros abroad.
 """,
+    "club-rules.md": """# Rowing club rules
+
+## Membership tiers
+| Tier | Who | Fee per year |
+|---|---|---|
+| Junior | Under 18 | 60 euros |
+| Adult | 18 and over | 240 euros |
+| Family | Two adults and their children | 420 euros |
+
+## Boats
+Members may book a boat for at most two hours at a time.
+Juniors must wear a personal flotation device (PFD) on the water.
+
+## Coaches
+- Ola Brekke, Head Coach – runs the junior squad
+- Siri Dahl, Safety Officer
+""",
     "team.txt": """Leadership team
 
 Maren Olsvik (Chief Operating Officer) runs logistics and the two warehouses.
@@ -105,3 +122,17 @@ def test_what_the_documents_do_not_cover_is_refused_with_the_closest_passages(as
         answer = assistant.ask(question)
         assert not answer.answerable, question
         assert answer.hits and not answer.citations
+
+
+def test_a_list_question_over_a_table_lists_its_rows(assistant):
+    answer = assistant.ask("What are the membership tiers?")
+    assert answer.answerable and answer.form == "list"
+    quotes = [c.quote for c in answer.citations]
+    assert all(any(tier in q for q in quotes) for tier in ("| Junior |", "| Adult |", "| Family |"))
+    assert not any(set(q) <= set("|-: ") for q in quotes)  # not the rule under the column names
+    assert _all_verbatim(assistant, answer)
+
+
+def test_an_abbreviation_is_spelled_out_and_a_role_after_a_comma_describes_a_name(assistant):
+    assert assistant.ask("What does PFD stand for?").short_answer == "personal flotation device"
+    assert assistant.ask("Who is Ola Brekke?").short_answer == "Head Coach"

@@ -17,6 +17,8 @@ from qa.spelling import Speller
     ("What are the steps to file an expense report?", STEPS),
     ("Who attended the offsite?", LIST),
     ("What is planned for next year?", LIST),
+    ("What are the membership tiers?", LIST),
+    ("What are the seeds of the lotus called?", SPAN),
     ("Is the dock waterproof?", YES_NO_FORM),
     ("Can contractors work remotely?", YES_NO_FORM),
     ("What is a variance?", DEFINITION),
