@@ -140,6 +140,17 @@ def _items_from(hit: Hit, first: int) -> list[Sentence]:
     return items
 
 
+def _titles_a_list(hit: Hit, index: int) -> bool:
+    """Whether sentence index of hit is a short line of its own, without a full stop, right above a list
+    item: the list's title in a plain-text file ("Opportunities" over "- Upgrade to Enterprise")."""
+    sentence = hit.sentences[index]
+    local = sentence.start - hit.start
+    own_line = hit.text[hit.text.rfind("\n", 0, local) + 1 : local].strip() == "" and (
+        sentence.end - hit.start >= len(hit.text) or hit.text[sentence.end - hit.start] == "\n")
+    return (own_line and len(sentence.text.split()) <= 6 and not sentence.text.rstrip().endswith((".", "!", "?"))
+            and index + 1 < len(hit.sentences) and _item(hit, index + 1))
+
+
 def _list_around(hit: Hit, index: int) -> list[Sentence]:
     """The list that sentence index of hit belongs to (an item, or a line that goes on an item), from its
     first item in hit; or the list its line introduces ("Before a trip, make sure you have:"); []."""
@@ -250,7 +261,7 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
         quoted = body[: max(settings.max_evidence, len(_list_around(hit, hit.sentences.index(body[0]))) + 1)]
     # The items of a list, for a question that asks for one, or after a line that introduces one
     # ("Before any trip, make sure you have:"), which answers nothing by itself.
-    if plan.form in (LIST, STEPS) or best.text.rstrip().endswith(":"):
+    if plan.form in (LIST, STEPS) or best.text.rstrip().endswith(":") or _titles_a_list(hit, index):
         items = _list_around(hit, index)
         if items and items[-1] == hit.sentences[-1] and following is not None and (longer := following(hit)):
             hit, items = longer, _list_around(longer, index)
