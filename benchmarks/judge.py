@@ -24,7 +24,7 @@ import numpy as np
 
 from benchmarks.reader import roc_auc
 from index.chunk import split_sentences
-from qa.judge import SHIPPED_JUDGE, Judged, SentenceJudge
+from qa.judge import BACKENDS, SHIPPED_JUDGE, Judged, SentenceJudge
 from qa.train_reader import SQUAD2_TRAIN, is_heldout
 
 
@@ -84,15 +84,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", nargs="*", type=Path, default=[SHIPPED_JUDGE])
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--backends", nargs="*", default=["onnx-int8"], choices=BACKENDS,
+                        help="each is scored and timed (onnx: the exact export; onnx-int8: int8 weights, the default)")
     args = parser.parse_args()
     rows = heldout_questions(args.questions)
     for path in args.weights:
-        judge = SentenceJudge(path)
-        for with_title in (False, True):
-            figures = score(judge, rows, with_title)
-            print(f"{path} ({'title as context' if with_title else 'no context'}): "
-                  + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
-        print(f"{path}: {latency(judge):.1f} ms to score 24 sentences (ONNX Runtime)", flush=True)
+        for backend in args.backends:
+            judge = SentenceJudge(path, backend=backend)
+            for with_title in (False, True):
+                figures = score(judge, rows, with_title)
+                print(f"{path} [{backend}] ({'title as context' if with_title else 'no context'}): "
+                      + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
+            print(f"{path} [{backend}]: {latency(judge):.1f} ms to score 24 sentences", flush=True)
 
 
 if __name__ == "__main__":

@@ -380,12 +380,15 @@ def balanced(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _focus(hit: Hit, context: int | None) -> PassageRef:
     """The part of hit the reader reads: its best sentence, and the one the answer-sentence model judges
-    best when that is another, with ``context`` sentences either side."""
+    best when that is another (only that one when they are far apart), with ``context`` sentences either
+    side."""
     best = hit.best_sentence
     if context is None or best is None:
         return PassageRef(hit.source, hit.start, hit.text)
     judged = max((s for s in hit.sentences if s.judged is not None), key=lambda s: s.judged, default=best)
     i, j = sorted((hit.sentences.index(best), hit.sentences.index(judged)))
+    if j - i > 2 * context + 1:  # far apart: the one the model judges, read alone (reading time grows with length)
+        i = j = hit.sentences.index(judged)
     lo, hi = max(0, i - context), min(len(hit.sentences) - 1, j + context)
     first, last = hit.sentences[lo], hit.sentences[hi]
     rows = [j for j in range(lo, hi + 1) if is_table_row(hit.sentences[j].text)]
@@ -549,11 +552,12 @@ def title_of(source: str) -> str:
     "account acme ltd" (the file name often says what its lines are about: "- ARR: EUR 94,500").
 
     Example:
-        >>> title_of("notes/account-acme_ltd.txt")
-        'account acme ltd'
+        >>> title_of("notes/account-acme_ltd.txt"), title_of("000_88dbb638ea48fc65.txt")
+        ('account acme ltd', '')
     """
     stem = source.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return " ".join(re.split(r"[-_\s.]+", stem)).strip()
+    words = [w for w in re.split(r"[-_\s.]+", stem) if w and not (re.search(r"\d", w) and re.search(r"[^\W\d_]", w))]
+    return " ".join(words) if any(re.search(r"[^\W\d_]", w) for w in words) else ""  # not a hash or a number
 
 
 def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:

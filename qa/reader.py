@@ -135,11 +135,14 @@ def _prune(kept: Path, keep: int = 3, pattern: str = "reader-*.onnx") -> None:
         old.unlink(missing_ok=True)
 
 
-def onnx_session(model, path: Path, outputs: tuple[str, ...], check, name: str):
+def onnx_session(model, path: Path, outputs: tuple[str, ...], check, name: str, quantized_check=None):
     """An ONNX Runtime session for model (the reader or the answer-sentence model), exported to path on
     first use and checked with ``check(model, session)`` on every load (about 0.1 s), so a damaged or stale
     cached file is exported again; the PyTorch model, with a warning, where the cache cannot be written or
-    the export fails. Older exports of the same model beyond the newest three are deleted."""
+    the export fails. Older exports of the same model beyond the newest three are deleted. With
+    ``quantized_check``, the checked export is quantized to int8 weights once (``*-int8.onnx`` beside it,
+    ONNX Runtime's dynamic quantization: a quarter of the size, about twice as fast on a CPU) and that
+    session is used when ``quantized_check(exact_session, int8_session)`` passes."""
     for attempt in range(2):
         try:
             import onnxruntime
@@ -150,14 +153,37 @@ def onnx_session(model, path: Path, outputs: tuple[str, ...], check, name: str):
             if attempt or not path.is_file():
                 log.info("exporting the %s to %s (once per weights file)", name, path)
                 export_onnx(model, path, outputs)
-                _prune(path, pattern=path.name.split("-")[0] + "-*.onnx")
+                _prune(path, pattern=path.name.split("-")[0] + "-*.onnx", keep=6 if quantized_check else 3)
             session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             check(model, session)
+            if quantized_check is not None:
+                return _quantized(session, path, options, quantized_check, name)
             return session
         except Exception as error:  # noqa: BLE001 - any failure here leaves the PyTorch model usable
             failure = error
     log.warning("ONNX %s unavailable (%s); reading with PyTorch", name, failure)
     return model
+
+
+def _quantized(session, path: Path, options, check, name: str):
+    """The int8 session of the checked export at path (quantized once, beside it), or session itself, with
+    a warning, when quantizing fails or the int8 model's outputs stray from the exact ones."""
+    int8 = path.with_name(path.stem + "-int8.onnx")
+    try:
+        import onnxruntime
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        if not int8.is_file():
+            partial = int8.with_suffix(".partial.onnx")
+            quantize_dynamic(str(path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+            partial.replace(int8)
+        quantized = onnxruntime.InferenceSession(str(int8), options, providers=["CPUExecutionProvider"])
+        check(session, quantized)
+        return quantized
+    except Exception as error:  # noqa: BLE001 - the exact session still works
+        int8.unlink(missing_ok=True)
+        log.warning("int8 %s unavailable (%s); using the exact export", name, error)
+        return session
 
 
 @dataclass(frozen=True)

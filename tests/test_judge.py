@@ -29,11 +29,20 @@ def test_the_sentence_that_answers_scores_highest(judge):
     assert judge.logits("Where is the finance office?", []) == []
 
 
-def test_onnx_gives_the_logits_of_pytorch(judge):
+def test_onnx_gives_the_logits_of_pytorch_and_int8_stays_close(judge):
     torch_judge = SentenceJudge(backend="torch")
-    onnx = judge.logits("Who heads finance?", SENTENCES)
+    exact = SentenceJudge(backend="onnx").logits("Who heads finance?", SENTENCES)
     reference = torch_judge.logits("Who heads finance?", SENTENCES)
-    assert max(abs(a - b) for a, b in zip(onnx, reference)) < 1e-3
+    assert max(abs(a - b) for a, b in zip(exact, reference)) < 1e-3
+    int8 = judge.logits("Who heads finance?", SENTENCES)  # the default backend
+    assert type(judge._load()[0]).__name__ == "InferenceSession" and judge.backend == "onnx-int8"
+    assert max(abs(a - b) for a, b in zip(int8, reference)) < 1.0
+    assert max(range(3), key=int8.__getitem__) == max(range(3), key=reference.__getitem__)
+
+
+def test_an_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="onnx-int8"):
+        SentenceJudge(backend="tensorrt")
 
 
 def test_the_heading_path_is_read_before_the_sentence():
