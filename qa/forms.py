@@ -140,6 +140,38 @@ def _items_from(hit: Hit, first: int) -> list[Sentence]:
     return items
 
 
+# The words that ask, not what is asked about (``stem_tokens`` keeps some of them).
+_ASKING = set(stem_tokens("what which who whom whose when where why how list name tell show give is are was were "
+                          "be been do does did have has had can could should would will may must i we you our my"))
+
+
+def _section_named(question: str, hits: list[Hit], following: Callable[[Hit], Hit | None] | None
+                   ) -> tuple[Hit, list[Sentence]] | None:
+    """The list under a heading that names what the question asks, and nothing more ("What are the action
+    items?" over "## Action items"): every word of the heading is in the question, and every word of the
+    question is in the heading, the headings above it or the document's name (so "the action items for
+    marketing" is not answered by a list that does not say marketing). The first such list in hits, or
+    None; the heading is matched by words, so its items need not be judged to answer one by one."""
+    asked = set(stem_tokens(question)) - _ASKING
+    for hit in hits:
+        headings = find_headings(hit.text)
+        for n, heading in enumerate(headings):
+            named = set(stem_tokens(heading.title))
+            around = set(stem_tokens(" ".join([hit.heading, title_of(hit.source),
+                                               *(h.title for h in open_headings(headings[: n + 1]))])))
+            if not named or not named <= asked or not asked <= named | around:
+                continue
+            first = next((i for i, s in enumerate(hit.sentences) if s.start - hit.start >= heading.end), None)
+            if first is None:
+                continue
+            items = _items_from(hit, first)
+            if items and items[-1] == hit.sentences[-1] and following is not None and (longer := following(hit)):
+                hit, items = longer, _items_from(longer, first)
+            if items:
+                return hit, items
+    return None
+
+
 def _titles_a_list(hit: Hit, index: int) -> bool:
     """Whether sentence index of hit is a short line of its own, without a full stop, right above a list
     item: the list's title in a plain-text file ("Opportunities" over "- Upgrade to Enterprise")."""
@@ -242,6 +274,12 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
         pool = [h for h in about if h.sentences] or pool
+    if plan.form in (LIST, STEPS) and (section := _section_named(question, pool, following)) is not None:
+        hit, items = section
+        citations = [cite(s, hit.source) for s in items]
+        note = NOTES[plan.form]
+        return Answer(question, render(note, citations), True, tuple(citations), tuple(hits), "", 1.0,
+                      float("inf"), {}, note=note)
     candidates = [(s, h) for h in pool for headings in [heading_starts(h)] for s in h.sentences
                   if s.judged is not None and s.start not in headings and not is_question(s)]
     if not candidates:

@@ -49,6 +49,10 @@ Juniors must wear a personal flotation device (PFD) on the water.
 ## Coaches
 - Ola Brekke, Head Coach – runs the junior squad
 - Siri Dahl, Safety Officer
+
+## Winter rules
+- The boathouse closes at 16:00.
+- Nobody rows alone when the water is below 10 degrees.
 """,
     "team.txt": """Leadership team
 
@@ -136,3 +140,14 @@ def test_a_list_question_over_a_table_lists_its_rows(assistant):
 def test_an_abbreviation_is_spelled_out_and_a_role_after_a_comma_describes_a_name(assistant):
     assert assistant.ask("What does PFD stand for?").short_answer == "personal flotation device"
     assert assistant.ask("Who is Ola Brekke?").short_answer == "Head Coach"
+
+
+def test_a_list_under_a_heading_that_names_the_question_answers_it(assistant):
+    from qa.forms import _section_named
+
+    answer = assistant.ask("What are the winter rules?")
+    assert answer.answerable and answer.form == "list"
+    assert [c.quote for c in answer.citations] == ["- The boathouse closes at 16:00.",
+                                                  "- Nobody rows alone when the water is below 10 degrees."]
+    hits = assistant.retrieve("What are the winter rules for juniors?")
+    assert _section_named("What are the winter rules for juniors?", hits, None) is None  # not said for juniors
