@@ -560,17 +560,17 @@ def title_of(source: str) -> str:
     return " ".join(words) if any(re.search(r"[^\W\d_]", w) for w in words) else ""  # not a hash or a number
 
 
-def naming_the_names_of(question: str, hits: list[Hit]) -> list[Hit]:
+def naming_the_names_of(question: str, hits: list[Hit], kinds: tuple[str, ...] = ("name", "number")) -> list[Hit]:
     """hits cut to their sentences that name what the question names: one of its names (its capitalised
     words after the first, spelled alike) and, when it gives one, one of its years or version numbers
     ("Stockline 4.2", "in 2024"); or that open with a pronoun right after such a sentence ("The bridge over
     the Vltava opened in 1841. It was built of stone."); and to the hits left with any. All of hits when
     the question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg".
     The heading path a passage sits under (or its document's name) names for all its sentences, and a
-    heading line inside the passage for the sentences below it."""
+    heading line inside the passage for the sentences below it. ``kinds``: "name", "number" or both."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
     numbers = set(_NUMBER.findall(question))
-    wanted = {kind for kind, asked in (("name", names), ("number", numbers)) if asked}
+    wanted = {kind for kind, asked in (("name", names), ("number", numbers)) if asked and kind in kinds}
     if not wanted:
         return hits
 

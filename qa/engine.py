@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from qa.answer import Answer, AnswerSettings, compose_answer, sigmoid
+from qa.answer import Answer, AnswerSettings, compose_answer, naming_the_names_of, not_found, sigmoid
 from qa.forms import answer_in_form, best_judged, judged_hits, table_answer
 from qa.judge import SentenceJudge
 from qa.plan import SPAN, QuestionPlan
@@ -30,6 +30,13 @@ def answer_planned(plan: QuestionPlan, hits: list[Hit], reader: Reader | None, j
     ``following``: ``Retriever.following``, for lists that run on past a passage.
     """
     judging = judge is not None and judge.available
+    # A year or version the question names ("in 2023", "4.2") must be named where the answer is: the
+    # documents that give only another year's figure do not answer it.
+    dated = naming_the_names_of(plan.searched, hits, kinds=("number",))
+    if dated is not hits:
+        if not dated:
+            return not_found(plan.searched, hits)
+        hits = dated
     hits = judged_hits(plan.searched, hits, judge)
     reads = reader is not None and reader.available
     spans_first = plan.form == SPAN or bool(plan.name) or not judging

@@ -151,3 +151,9 @@ def test_a_list_under_a_heading_that_names_the_question_answers_it(assistant):
                                                   "- Nobody rows alone when the water is below 10 degrees."]
     hits = assistant.retrieve("What are the winter rules for juniors?")
     assert _section_named("What are the winter rules for juniors?", hits, None) is None  # not said for juniors
+
+
+def test_a_year_the_documents_do_not_name_is_not_answered_with_another_years_figure(assistant):
+    assert assistant.ask("What is the daily meal allowance abroad?").answerable
+    answer = assistant.ask("What was the daily meal allowance abroad in 2019?")
+    assert not answer.answerable and answer.hits  # the closest passages still shown
