@@ -544,7 +544,17 @@ OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", r
 
 
 # A year or version the question names ("2024", "4.2"): a name too, matched exactly; not a bare small number.
-_NUMBER = re.compile(r"(?<![\w.,])(?:(?:19|20)\d\d|\d+(?:\.\d+)+)(?![\w,]|\.\d)")
+_NUMBER = re.compile(r"(?<![\w.,])(?:(?:19|20)\d\d(?:'?s)?|\d+(?:\.\d+)+)(?!\w|[.,]\d)")  # "1950's" = "1950s"
+
+
+def _numbers(text: str) -> set[str]:
+    """The years, decades and version numbers text names, decades without their apostrophe.
+
+    Example:
+        >>> sorted(_numbers("In the 1950's, version 4.2 shipped; in 2024 it cost 3,000 euros."))
+        ['1950s', '2024', '4.2']
+    """
+    return {n.replace("'", "") for n in _NUMBER.findall(text)}
 
 
 def title_of(source: str) -> str:
@@ -569,7 +579,7 @@ def naming_the_names_of(question: str, hits: list[Hit], kinds: tuple[str, ...] =
     The heading path a passage sits under (or its document's name) names for all its sentences, and a
     heading line inside the passage for the sentences below it. ``kinds``: "name", "number" or both."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
-    numbers = set(_NUMBER.findall(question))
+    numbers = _numbers(question)
     wanted = {kind for kind, asked in (("name", names), ("number", numbers)) if asked and kind in kinds}
     if not wanted:
         return hits
@@ -577,7 +587,7 @@ def naming_the_names_of(question: str, hits: list[Hit], kinds: tuple[str, ...] =
     def named(text: str) -> set[str]:
         keys = set(key_tokens(text))
         return ({"name"} if any(spelled_alike(k, keys) for k in names) else set()) | (
-            {"number"} if numbers & set(_NUMBER.findall(text)) else set())
+            {"number"} if numbers & _numbers(text) else set())
 
     cut = []
     for hit in hits:
