@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.structure import find_headings, is_list_item, open_headings
+from qa.answer_type import AUXILIARY, WH_WORD
 from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences,
                        is_question, is_table_row,
                        naming_the_names_of, not_found, render, sigmoid, title_of)
@@ -140,9 +141,10 @@ def _items_from(hit: Hit, first: int) -> list[Sentence]:
     return items
 
 
-# The words that ask, not what is asked about (``stem_tokens`` keeps some of them).
-_ASKING = set(stem_tokens("what which who whom whose when where why how list name tell show give is are was were "
-                          "be been do does did have has had can could should would will may must i we you our my"))
+# The words that ask, not what is asked about (``stem_tokens`` keeps some of them): the question words and
+# auxiliaries of ``qa.answer_type``, the imperatives of a request, and the asker.
+_ASKING = set(stem_tokens(" ".join(re.findall(r"\w+", WH_WORD + AUXILIARY)) + " list name tell show give be been "
+                          "i we you our my"))
 
 
 def _section_named(question: str, hits: list[Hit], following: Callable[[Hit], Hit | None] | None
