@@ -182,6 +182,11 @@ def _name_keys(text: str) -> set[str]:
     return set(key_tokens(" ".join(names))) or set(key_tokens(text))
 
 
+def _names_of(text: str) -> set[str]:
+    """Keys of the capitalised words of text (none when it has none)."""
+    return set(key_tokens(" ".join(w for w in re.findall(r"\w+", text) if w[0].isupper())))
+
+
 def _is_name(text: str) -> bool:
     """Whether text is mostly capitalised words, as names are ("Anna Rossi and the lawyer Tom Berg"), not a
     phrase that holds one ("a provocation of the Russian forces")."""
@@ -465,6 +470,14 @@ def _first_found(find: Callable[[str], Description | None], evidence: Sentence, 
     return None
 
 
+def _best_judged_in(hit: Hit, focus: PassageRef) -> Sentence | None:
+    """The sentence of hit inside focus that the answer-sentence model judges best (not one that asks);
+    None when it judged none there."""
+    inside = [s for s in hit.sentences if s.judged is not None and focus.start <= s.start
+              and s.end <= focus.start + len(focus.text) and not is_question(s)]
+    return max(inside, key=lambda s: s.judged, default=None)
+
+
 def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings: AnswerSettings) -> Answer:
     """The reader's span, across the top hits, that the answerable model rates most likely right
     (widened to a list of names where the sentence coordinates them), its sentence as evidence, every
@@ -472,10 +485,19 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     confident different answer from another document when there is one (disagreement)."""
     read = hits[: settings.read_depth]
     focus = [_focus(h, settings.context_sentences) for h in read]
-    spans = reader.read([spelled_as_in(question, f.text) for f in focus], focus)
-    candidates = [(span, hit) for span, hit in zip(spans, read) if span is not None]
+    # Besides its best span, each passage's best span inside the sentence the answer-sentence model judges
+    # best there: the reader may take a neighbour's span ("Customer Success Manager: ..." beside the asked
+    # "Account executive: ..."), and the decision below weighs the two by their sentences.
+    judged = [_best_judged_in(h, f) for h, f in zip(read, focus)]
+    read_spans = reader.read_within([spelled_as_in(question, f.text) for f in focus], focus,
+                                    [[(s.start, s.end)] if s is not None else [] for s in judged])
+    candidates = [(spans[0], hit) for spans, hit in zip(read_spans, read) if spans[0] is not None]
     if not candidates:
         return not_found(question, hits)
+    asked = set(key_tokens(question))  # a name the question itself names does not answer it ("Joe Biden"
+    # for "Who confirmed the call between Putin and Biden?")
+    proposed = candidates + [(span, hit) for spans, hit in zip(read_spans, read) for span in spans[1:]
+                             if span is not None and span != spans[0] and not _names_of(span.text) & asked]
     kind = expected_type(question)
 
     def decision_score(span: Span) -> float:
@@ -493,7 +515,7 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     # Each passage's span is weighed by the answerable decision itself: the reader's margin and how well
     # its sentence matches the question, so a confident span in a sentence about something else loses.
     weighed = [(settings.log_odds(signals_of(span, hit, sentence)), span, hit, sentence)
-               for span, hit in candidates
+               for span, hit in proposed
                if (sentence := _sentence_of(hit, span.start, span.end)) is not None and not is_question(sentence)]
     if not weighed:
         return not_found(question, hits)

@@ -287,13 +287,20 @@ class Reader:
     def read(self, question: str | list[str], passages: list[PassageRef]) -> list[Span | None]:
         """The best span of each passage (None where the passage has no context tokens). ``question``
         may be a list: one wording of the question per passage."""
+        return [spans[0] for spans in self.read_within(question, passages, [[] for _ in passages])]
+
+    def read_within(self, question: str | list[str], passages: list[PassageRef],
+                    ranges: list[list[tuple[int, int]]]) -> list[list[Span | None]]:
+        """For each passage, its best span and then, for each of its ranges (document offsets, such as a
+        sentence's), the best span inside that range: one reading of the passage serves them all, so their
+        margins compare. ``ranges`` holds one list per passage (empty for none)."""
         if not passages:
             return []
         import numpy as np
 
         questions = [question] * len(passages) if isinstance(question, str) else list(question)
-        if len(questions) != len(passages):
-            raise ValueError(f"{len(questions)} questions for {len(passages)} passages")
+        if len(questions) != len(passages) or len(ranges) != len(passages):
+            raise ValueError(f"{len(questions)} questions and {len(ranges)} range lists for {len(passages)} passages")
         model, tokenizer = self._load()
         enc = tokenizer(
             questions, [p.text for p in passages], truncation="only_second",
@@ -305,7 +312,7 @@ class Reader:
         logits = [self._logits(model, enc, rows) for rows in batches]
         start_logits = np.concatenate([start for start, _ in logits])
         end_logits = np.concatenate([end for _, end in logits])
-        best: list[Span | None] = [None] * len(passages)
+        best: list[list[tuple[float, int, int] | None]] = [[None] * (1 + len(r)) for r in ranges]
         null: list[float] = [float("inf")] * len(passages)
         for w, owner in enumerate(owners):
             sequence_ids = enc.sequence_ids(w)
@@ -313,20 +320,20 @@ class Reader:
             if not context:
                 continue
             null[owner] = min(null[owner], float(start_logits[w, 0] + end_logits[w, 0]))
-            span = self._best_span(start_logits[w], end_logits[w], context)
-            if span is None:
-                continue
-            score, i, j = span
-            offsets = enc["offset_mapping"][w]
-            char_start, char_end = int(offsets[i][0]), int(offsets[j][1])
-            if best[owner] is None or score > best[owner].score:
-                p = passages[owner]
-                best[owner] = Span(p.source, p.start + char_start, p.start + char_end,
-                                   p.text[char_start:char_end], score, 0.0)
-        return [
-            None if span is None else Span(span.source, span.start, span.end, span.text, span.score, null[i])
-            for i, span in enumerate(best)
-        ]
+            offsets = enc["offset_mapping"][w].tolist()
+            p = passages[owner]
+            tokens = [context] + [[i for i in context if a <= p.start + offsets[i][0] and p.start + offsets[i][1] <= b]
+                                  for a, b in ranges[owner]]
+            for n, within in enumerate(tokens):
+                span = self._best_span(start_logits[w], end_logits[w], within) if within else None
+                if span is None:
+                    continue
+                score, i, j = span
+                if best[owner][n] is None or score > best[owner][n][0]:
+                    best[owner][n] = (score, int(offsets[i][0]), int(offsets[j][1]))
+        return [[None if found is None else Span(p.source, p.start + found[1], p.start + found[2],
+                                                 p.text[found[1]:found[2]], found[0], null[k])
+                 for found in spans] for k, (p, spans) in enumerate(zip(passages, best))]
 
     def _best_span(self, start_logits, end_logits, context: list[int]) -> tuple[float, int, int] | None:
         import numpy as np

@@ -285,3 +285,22 @@ def test_a_file_without_headings_names_what_its_file_name_names():
             _lines_hit("account-orla.txt", "- ARR: EUR 9,000")]
     (kept,) = naming_the_names_of("What is the yearly revenue of Brightwell?", hits)
     assert kept.source == "account-brightwell-foods.txt"
+
+
+def test_the_reader_also_answers_from_the_sentence_the_judge_prefers(reader):
+    """Each passage is read for its best span and for the best span inside the sentence the answer-sentence
+    model judges best there; the decision weighs the two by their sentences (here the judge, not the
+    reader, decides which line answers)."""
+    from dataclasses import replace
+
+    from qa import AnswerSettings
+    from qa.answer import answer_with_reader
+
+    hit = _lines_hit("account-halden.txt", "Customer success manager: Ines Roth.\nAccount executive: Pavel Dubek (Leeds).")
+    question = "Who is the customer success manager?"
+    judged = {"Customer success manager: Ines Roth.": 2.5, "Account executive: Pavel Dubek (Leeds).": -4.0}
+    as_judged = replace(hit, sentences=tuple(replace(s, judged=judged[s.text]) for s in hit.sentences))
+    assert "Ines Roth" in answer_with_reader(question, [as_judged], reader, AnswerSettings()).short_answer
+    flipped = {k: -v for k, v in judged.items()}  # were the model sure of the other line, its name would answer
+    as_flipped = replace(hit, sentences=tuple(replace(s, judged=flipped[s.text]) for s in hit.sentences))
+    assert "Pavel Dubek" in answer_with_reader(question, [as_flipped], reader, AnswerSettings()).short_answer

@@ -27,6 +27,20 @@ def test_spans_map_back_to_document_offsets(reader):
     assert span.margin > 0
 
 
+def test_a_span_is_also_read_inside_a_given_sentence(reader):
+    document = "Customer success manager: Ines Roth. Account executive: Pavel Dubek (Leeds)."
+    asked = document.index("Account executive")
+    passage = PassageRef("x.txt", 100, document)
+    best, inside = reader.read_within("Who is the customer success manager?", [passage],
+                                      [[(100 + asked, 100 + len(document))]])[0]
+    assert best == reader.read("Who is the customer success manager?", [passage])[0]
+    assert "Ines Roth" in best.text
+    assert inside.start >= 100 + asked and "Pavel Dubek" in inside.text
+    assert document[inside.start - 100 : inside.end - 100] == inside.text
+    assert inside.score <= best.score  # the best span of the range is no better than the passage's best
+    assert reader.read_within("Who?", [passage], [[]]) == [[reader.read("Who?", [passage])[0]]]
+
+
 def test_null_score_wins_on_an_unrelated_passage(reader):
     passage = PassageRef("x.txt", 0, "The harbour of Valparaiso was rebuilt in 1906 by engineer Ana Rojas.")
     answerable = reader.read("Who rebuilt the harbour?", [passage])[0]
