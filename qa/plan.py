@@ -5,6 +5,8 @@ decide what kind it is.
 Forms:
     SPAN: a short answer (who, when, how much, where, which): the reader's span, cited with its sentence.
     REASON: why; the sentence(s) that give the reason.
+    OUTCOME: what happens when or if something does ("What happens when my trial ends?"); the sentence(s)
+        that say so, not a span.
     STEPS: how to do something; the steps, from a list when the documents give one.
     LIST: several items ("What is planned for next year?", "Who attended?"); items gathered from a list.
     YES_NO: the sentence that bears on it, with its own "Yes"/"No" when it opens with one.
@@ -26,18 +28,20 @@ from qa.spelling import Correction, Speller
 from qa.topic import documents_request, is_request, topic_request
 
 SPAN, REASON, STEPS, LIST, YES_NO_FORM, DEFINITION = "span", "reason", "steps", "list", "yes-no", "definition"
-TOPIC, DOCUMENTS, ARTICLE = "topic", "documents", "article"
-SENTENCE_FORMS = (REASON, STEPS, LIST, YES_NO_FORM, DEFINITION)  # answered with sentences, not a span alone
+OUTCOME, TOPIC, DOCUMENTS, ARTICLE = "outcome", "topic", "documents", "article"
+SENTENCE_FORMS = (REASON, OUTCOME, STEPS, LIST, YES_NO_FORM, DEFINITION)  # answered with sentences, not a span alone
 
 # What people type before the question: an emoji, a quote mark, a bullet, "Q:".
 _LEADING_NOISE = re.compile(r"^[\W_]*(?:(?:q|question)\s*[:.]\s*)?(?=[^\W_])", re.I)
 # Contractions typed without the apostrophe: "whos", "whats", "doesnt", "cant".
 _NO_APOSTROPHE = re.compile(r"\b(who|what|where|when|how|that|there|it)s\b|\b(do|does|did|is|are|was|were|can|could"
                             r"|would|should|has|have|had|wo)nt\b", re.I)
-_REASON = re.compile(r"^\s*(?:why\b|what\s+(?:was|is|were|are)\s+the\s+(?:reasons?|causes?|root\s+causes?)\b"
+_REASON = re.compile(r"^\s*(?:why\b|what(?:\s+(?:was|is|were|are)|'s)\s+the\s+(?:reasons?|causes?|root\s+causes?)\b"
                      r"|how\s+come\b|what\s+(?:caused|led\s+to)\b)", re.I)
+_OUTCOME = re.compile(r"^\s*what\s+(?:happens|happened|will\s+happen|would\s+happen|should\s+(?:i|we|you)\s+do)"
+                      r"\s+(?:if|when|after|once|before|in\s+case)\b", re.I)
 _STEPS = re.compile(r"^\s*(?:how\s+(?:do|does|can|could|should|would|to|shall)\b(?!.*\b(?:cost|take|last)\b)"
-                    r"|what\s+(?:are|is)\s+the\s+(?:steps|process|procedure)\b|steps\s+to\b)", re.I)
+                    r"|what(?:\s+(?:are|is)|'s)\s+the\s+(?:steps|process|procedure)\b|steps\s+to\b)", re.I)
 _LIST = re.compile(
     r"^\s*(?:list\b|name\s+(?:all|the)\b|(?:what|which)\s+(?:\w+\s+){0,3}(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,2}"
     r"(?:planned|included|covered|listed|attending|required|needed|supported|available|changes|items|options|"
@@ -157,6 +161,8 @@ def plan_question(question: str, speller: Speller | None = None) -> QuestionPlan
         form = YES_NO_FORM
     elif _REASON.match(searched):
         form = REASON
+    elif _OUTCOME.match(searched):
+        form = OUTCOME
     elif _STEPS.match(searched):
         form = STEPS
     elif _LIST.match(searched):

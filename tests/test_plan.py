@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.plan import (ARTICLE, DEFINITION, DOCUMENTS, LIST, REASON, SPAN, STEPS, TOPIC, YES_NO_FORM, normalise,
+from qa.plan import (ARTICLE, DEFINITION, DOCUMENTS, LIST, OUTCOME, REASON, SPAN, STEPS, TOPIC, YES_NO_FORM, normalise,
                      plan_question)
 from qa.spelling import Speller
 
@@ -13,8 +13,13 @@ from qa.spelling import Speller
     ("What is the refund policy for annual plans?", SPAN),
     ("Why was the release delayed?", REASON),
     ("What was the root cause of the outage?", REASON),
+    ("What happens when my free trial ends?", OUTCOME),
+    ("What should I do if I lose my badge?", OUTCOME),
+    ("What happened to the old office?", SPAN),
     ("How do I reset my password?", STEPS),
     ("What are the steps to file an expense report?", STEPS),
+    ("What's the procedure when I wake up sick?", STEPS),
+    ("What's the reason for the price change?", REASON),
     ("Who attended the offsite?", LIST),
     ("What is planned for next year?", LIST),
     ("What are the membership tiers?", LIST),
