@@ -14,7 +14,7 @@ from dataclasses import replace
 from qa.answer import Answer, AnswerSettings, compose_answer, naming_the_names_of, not_found, sigmoid
 from qa.forms import answer_in_form, best_judged, judged_hits, table_answer
 from qa.judge import SentenceJudge
-from qa.plan import SPAN, QuestionPlan
+from qa.plan import SPAN, YES_NO_FORM, QuestionPlan
 from qa.reader import Reader
 from qa.retrieve import Hit
 
@@ -31,9 +31,10 @@ def answer_planned(plan: QuestionPlan, hits: list[Hit], reader: Reader | None, j
     """
     judging = judge is not None and judge.available
     # A year or version the question names ("in 2023", "4.2") must be named where the answer is: the
-    # documents that give only another year's figure do not answer it.
+    # documents that give only another year's figure do not answer it. Not so for yes or no: "Will the S2
+    # get 2.9.0?" is settled by "The S2 stays on the 1.x line", which names no version asked.
     dated = naming_the_names_of(plan.searched, hits, kinds=("number",))
-    if dated is not hits:
+    if dated is not hits and plan.form != YES_NO_FORM:
         if not dated:
             return not_found(plan.searched, hits)
         hits = dated

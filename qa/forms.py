@@ -18,7 +18,7 @@ from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, 
                        naming_the_names_of, not_found, render, sigmoid, title_of)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
-from qa.plan import DEFINITION, LIST, REASON, STEPS, YES_NO_FORM, QuestionPlan
+from qa.plan import DEFINITION, LIST, OUTCOME, REASON, STEPS, YES_NO_FORM, QuestionPlan
 from qa.retrieve import Hit, Sentence
 from index.lexical import stem_tokens
 from qa.topic import covers
@@ -270,8 +270,9 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     joins a hit with the passage after it (``Retriever.following``), for a list that runs on past it."""
     question = plan.searched
     # Sentences about what the question names: only those for yes-no ("Was Rossi reappointed?" is not
-    # answered by "The board reappointed Berg"), those first for the other forms.
-    about = naming_the_names_of(question, hits)
+    # answered by "The board reappointed Berg"; its year or version need not be named: "No, the S2 stays on
+    # the 1.x line"), those first for the other forms.
+    about = naming_the_names_of(question, hits, kinds=("name",) if plan.form == YES_NO_FORM else ("name", "number"))
     pool = about if plan.form == YES_NO_FORM or any(s.judged is not None for h in about for s in h.sentences) else hits
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
@@ -307,7 +308,7 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
             hit, items = longer, _list_around(longer, index)
         if items:
             quoted = items if best.start >= items[0].start else [best, *items]  # the intro line, then the items
-    elif plan.form == REASON and index + 1 < len(hit.sentences):
+    elif plan.form in (REASON, OUTCOME) and index + 1 < len(hit.sentences):
         following = hit.sentences[index + 1]
         if following.judged is not None and following.judged >= best.judged - 1.0 and following.start not in heading_starts(hit):
             quoted.append(following)
