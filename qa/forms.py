@@ -26,6 +26,7 @@ from qa.topic import covers
 JUDGED_HITS = 4  # passages whose sentences the answer-sentence model reads
 MAX_JUDGED = 16  # sentences it reads at most: those the retrieval scores best
 MAX_ITEMS = 10  # list items quoted at most
+MAX_ITEM_SENTENCES = 3  # sentences of one list item quoted at most
 SECOND_OPINION = 0.0  # log-odds above which a second sentence is quoted beside a yes-no answer's best
 FAQ_MATCH = 0.7  # cosine of a question heading with the question above which its body answers it
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")  # the |---|---| line under a table's column names
@@ -174,6 +175,23 @@ def _section_named(question: str, hits: list[Hit], following: Callable[[Hit], Hi
     return None
 
 
+def _whole_item(hit: Hit, index: int) -> list[Sentence]:
+    """Sentence index of hit with the other sentences of its list item, when it is in one: "- Fixes the
+    battery jumping to 0%. The battery was not faulty." is one item, and "Ask IT for an exception." is
+    quoted with the "- USB sticks are blocked." it qualifies (at most ``MAX_ITEM_SENTENCES``, from the
+    item's first)."""
+    first = index
+    while first > 0 and _continues(hit, first) and not _item(hit, first):
+        first -= 1
+    if not _item(hit, first):
+        return [hit.sentences[index]]
+    last = index
+    while last + 1 < len(hit.sentences) and _continues(hit, last + 1) and not _item(hit, last + 1):
+        last += 1
+    first = max(first, index - MAX_ITEM_SENTENCES + 1)
+    return list(hit.sentences[first : min(last, first + MAX_ITEM_SENTENCES - 1) + 1])
+
+
 def _titles_a_list(hit: Hit, index: int) -> bool:
     """Whether sentence index of hit is a short line of its own, without a full stop, right above a list
     item: the list's title in a plain-text file ("Opportunities" over "- Upgrade to Enterprise")."""
@@ -287,7 +305,8 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
                   if s.judged is not None and s.start not in headings and not is_question(s)]
     if not candidates:
         return not_found(question, hits)
-    best, hit = max(candidates, key=lambda c: c[0].judged)
+    # the same sentence in two overlapping passages: the one that goes on after it (its item's next sentence)
+    best, hit = max(candidates, key=lambda c: (c[0].judged, len(c[1].sentences) - c[1].sentences.index(c[0])))
     if plan.form == DEFINITION:  # a line that defines the term ("Term: ...", "Name (Role)") over one that uses it
         defining = [c for c in candidates if c[0].judged >= best.judged - 2.0 and _short_of(plan, c[0]) is not None]
         best, hit = max(defining, key=lambda c: c[0].judged, default=(best, hit))
@@ -296,7 +315,7 @@ def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings
     if sigmoid(score) < settings.sentence_answer_threshold or best.similarity < settings.min_similarity:
         return not_found(question, hits, score, signals)
     index = hit.sentences.index(best)
-    quoted = [best]
+    quoted = _whole_item(hit, index)
     body = _body_after_heading(hit, best, FAQ_MATCH)
     if body and best in body:
         quoted = body[: max(settings.max_evidence, len(_list_around(hit, hit.sentences.index(body[0]))) + 1)]

@@ -157,3 +157,26 @@ def test_a_year_the_documents_do_not_name_is_not_answered_with_another_years_fig
     assert assistant.ask("What is the daily meal allowance abroad?").answerable
     answer = assistant.ask("What was the daily meal allowance abroad in 2019?")
     assert not answer.answerable and answer.hits  # the closest passages still shown
+
+
+def test_a_sentence_that_goes_on_a_list_item_is_quoted_with_the_item():
+    from dataclasses import replace
+
+    from qa import AnswerSettings
+    from qa.forms import answer_in_form
+    from qa.plan import plan_question
+    from qa.retrieve import Hit, Sentence, Trace
+
+    text = ("## Devices\n- Printers need your badge.\n- USB drives are blocked on office PCs. "
+            "Ask IT for an exception if you must flash firmware by USB.\n- Keep your screen locked.")
+    starts = [0, text.index("- Printers"), text.index("- USB"), text.index("Ask IT"), text.index("- Keep")]
+    ends = [text.index("\n", a) if "\n" in text[a:] else len(text) for a in starts]
+    ends[2] = text.index(" Ask IT")
+    judged = [None, -3.0, -1.0, 2.0, -4.0]
+    sentences = tuple(Sentence(a, b, text[a:b], 0.5, 0.5, 1.0, judged=j) for a, b, j in zip(starts, ends, judged))
+    hit = Hit("it-policy.md", 0, len(text), text, 1.0, Trace(1, 0.5, 1, 1.0, None, None, 0.03, 1.0, 1.0), sentences,
+              "IT policy")
+    answer = answer_in_form(plan_question("Can I plug a USB drive into my office PC?"), [hit], AnswerSettings())
+    assert [c.quote for c in answer.citations][:2] == ["- USB drives are blocked on office PCs.",
+                                                       "Ask IT for an exception if you must flash firmware by USB."]
+    assert all(text[c.start:c.end] == c.quote for c in answer.citations)
