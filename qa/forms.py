@@ -19,6 +19,7 @@ from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, 
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
 from qa.plan import DEFINITION, LIST, OUTCOME, REASON, STEPS, YES_NO_FORM, QuestionPlan
+from qa.ranges import Amount, amounts_asked, ranges_in
 from qa.retrieve import Hit, Sentence
 from index.lexical import stem_tokens
 from qa.topic import covers
@@ -370,25 +371,45 @@ def _stems(text: str) -> set[str]:
     return set(stem_tokens(text))
 
 
+def _row_by_amount(amounts: list[Amount], rows: list[Sentence]) -> tuple[Sentence, int] | None:
+    """The one row with a cell whose range holds an amount the question names, and that cell's index
+    ("| $1,000 to $5,000 | Department head |" for "a claim of $3,000"); None unless exactly one row does."""
+    found = []
+    for row in rows:
+        cells = [c for c, (a, b) in enumerate(_cells(row)) if any(r.holds(amount) for r in ranges_in(row.text[a:b])
+                                                                   for amount in amounts)]
+        if cells:
+            found.append((row, cells[0]))
+    return found[0] if len(found) == 1 else None
+
+
 def table_answer(question: str, hits: list[Hit], settings: AnswerSettings) -> Answer | None:
     """The cell a question points at in a table of the top hits: the row that names what the question
-    names (its cells share the question's words), under the column whose name the question uses
-    ("Who manages the Hildesheim plant?": row "Hildesheim", column "Manager"). Both must be the only
-    best match; the row and the table's first row are cited. None when no table answers so."""
-    asked = _stems(question)
+    names (its cells share the question's words, or one holds an amount the question names in its range:
+    ``qa.ranges``), under the column whose name the question uses ("Who manages the Hildesheim plant?":
+    row "Hildesheim", column "Manager"), or, in a table of two columns found by an amount, the other
+    column. Both must be the only best match; the row and the table's first row are cited. None when no
+    table answers so."""
+    asked, amounts = _stems(question), amounts_asked(question)
     for hit in hits[: settings.read_depth]:
-        rows = [s for s in hit.sentences if is_table_row(s.text)]
+        rows = [s for s in hit.sentences if is_table_row(s.text) and not _TABLE_RULE.match(s.text)]
         if len(rows) < 2:
             continue
         header, body = rows[0], rows[1:]
         names = [_stems(header.text[a:b]) for a, b in _cells(header)]
-        scored = sorted(((len(asked & _stems(row.text)), n) for n, row in enumerate(body)), reverse=True)
-        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-            continue
-        row = body[scored[0][1]]
+        by_amount = _row_by_amount(amounts, body) if amounts else None
+        if by_amount is not None:
+            row, in_row = by_amount[0], {by_amount[1]}
+        else:
+            scored = sorted(((len(asked & _stems(row.text)), n) for n, row in enumerate(body)), reverse=True)
+            if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+                continue
+            row = body[scored[0][1]]
+            in_row = {c for c, (a, b) in enumerate(_cells(row)) if asked & _stems(row.text[a:b])}
         cells = _cells(row)
-        in_row = {c for c, (a, b) in enumerate(cells) if asked & _stems(row.text[a:b])}
         columns = [c for c, stems in enumerate(names) if asked & stems and c not in in_row and c < len(cells)]
+        if not columns and by_amount is not None and len(cells) == 2:
+            columns = [1 - by_amount[1]]
         if len(columns) != 1:
             continue
         a, b = cells[columns[0]]
