@@ -569,14 +569,25 @@ OPENS_WITH_PRONOUN = re.compile(r"^\W*(?:he|she|it|they|his|her|its|their)\b", r
 _NUMBER = re.compile(r"(?<![\w.,])(?:(?:19|20)\d\d(?:'?s)?|\d+(?:\.\d+)+)(?!\w|[.,]\d)")  # "1950's" = "1950s"
 
 
+# A year named only as what something is compared with ("19% higher than Q1 2024", "up from 2023") is not
+# the year the sentence is about.
+_COMPARED_WITH = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs\.?|(?:up|down)\s+from|against)\s+"
+                            r"(?:(?:in|during|for)\s+)?"
+                            r"(?:(?:the\s+)?(?:same\s+)?(?:period|quarter|month|year)\s+(?:of|in)\s+)?"
+                            r"(?:(?:q[1-4]|h[12]|fy)\s*)?(?:19|20)\d\d\b", re.I)
+
+
 def _numbers(text: str) -> set[str]:
-    """The years, decades and version numbers text names, decades without their apostrophe.
+    """The years, decades and version numbers text names, decades without their apostrophe; not a year it
+    names only to compare with.
 
     Example:
         >>> sorted(_numbers("In the 1950's, version 4.2 shipped; in 2024 it cost 3,000 euros."))
         ['1950s', '2024', '4.2']
+        >>> sorted(_numbers("Revenue in 2025 was 19% higher than in 2024 and up from Q1 2023."))
+        ['2025']
     """
-    return {n.replace("'", "") for n in _NUMBER.findall(text)}
+    return {n.replace("'", "") for n in _NUMBER.findall(_COMPARED_WITH.sub(" ", text))}
 
 
 def title_of(source: str) -> str:
