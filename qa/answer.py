@@ -603,52 +603,76 @@ def title_of(source: str) -> str:
     return " ".join(words) if any(re.search(r"[^\W\d_]", w) for w in words) else ""  # not a hash or a number
 
 
-def naming_the_names_of(question: str, hits: list[Hit], kinds: tuple[str, ...] = ("name", "number")) -> list[Hit]:
-    """hits cut to their sentences that name what the question names: one of its names (its capitalised
-    words after the first, spelled alike) and, when it gives one, one of its years or version numbers
-    ("Stockline 4.2", "in 2024"); or that open with a pronoun right after such a sentence ("The bridge over
-    the Vltava opened in 1841. It was built of stone."); and to the hits left with any. All of hits when
-    the question names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg".
-    The heading path a passage sits under (or its document's name) names for all its sentences, and a
-    heading line inside the passage for the sentences below it. ``kinds``: "name", "number" or both."""
+@dataclass(frozen=True)
+class Naming:
+    """What a question names, worked out once over its hits (``naming_of``): ``wanted``, the kinds it
+    names ("name": one of its names; "number": one of its years or version numbers), and ``found``, for
+    each sentence of the hits by (source, start), the kinds it names itself or through what it sits under."""
+
+    wanted: frozenset[str]
+    found: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+
+    def cut(self, hits: list[Hit], kinds: tuple[str, ...] = ("name", "number")) -> list[Hit]:
+        """hits cut to their sentences that name what the question names of kinds, and to the hits left
+        with any; hits itself when the question names nothing of those kinds. Any hits whose sentences
+        were in the analysed hits can be cut (the same hits after the answer-sentence model judged them)."""
+        wanted = self.wanted & set(kinds)
+        if not wanted:
+            return hits
+        cut = []
+        for hit in hits:
+            kept = tuple(s for s in hit.sentences if wanted <= self.found.get((hit.source, s.start), frozenset()))
+            if kept:
+                cut.append(hit if len(kept) == len(hit.sentences) else replace(hit, sentences=kept))
+        return cut
+
+
+def naming_of(question: str, hits: list[Hit]) -> Naming:
+    """Which sentences of hits name what the question names: one of its names (its capitalised words after
+    the first, spelled alike) and one of its years or version numbers ("Stockline 4.2", "in 2024"). A
+    sentence names what the heading path of its passage names (or its document's name), and what a
+    heading line above it in the passage names; a sentence that opens with a pronoun names what the
+    sentence before it names ("The bridge over the Vltava opened in 1841. It was built of stone.")."""
     names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
     numbers = _numbers(question)
-    wanted = {kind for kind, asked in (("name", names), ("number", numbers)) if asked and kind in kinds}
+    wanted = frozenset(kind for kind, asked in (("name", names), ("number", numbers)) if asked)
     if not wanted:
-        return hits
+        return Naming(wanted)
 
-    def named(text: str) -> set[str]:
+    def named(text: str) -> frozenset[str]:
         keys = set(key_tokens(text))
-        return ({"name"} if any(spelled_alike(k, keys) for k in names) else set()) | (
-            {"number"} if numbers & _numbers(text) else set())
+        return frozenset(({"name"} if any(spelled_alike(k, keys) for k in names) else set())
+                         | ({"number"} if numbers & _numbers(text) else set()))
 
-    cut = []
+    found: dict[tuple[str, int], frozenset[str]] = {}
     for hit in hits:
         above = named(hit.heading or title_of(hit.source))
-        if wanted <= above:
-            cut.append(hit)
-            continue
-        headings = find_headings(hit.text)
-        kept, previous = [], set()
+        whole = wanted <= above  # the passage's heading path names it all: so does each sentence
+        headings = [] if whole else find_headings(hit.text)
+        previous: frozenset[str] = frozenset()
         for sentence in hit.sentences:
             under = open_headings([h for h in headings if h.start + hit.start <= sentence.start])
-            found = above.union(*(named(h.title) for h in under), named(sentence.text))
+            here = above if whole else above.union(*(named(h.title) for h in under), named(sentence.text))
             if OPENS_WITH_PRONOUN.match(sentence.text):
-                found |= previous
-            previous = found
-            if wanted <= found:
-                kept.append(sentence)
-        if kept:
-            cut.append(replace(hit, sentences=tuple(kept)))
-    return cut
+                here |= previous
+            previous = here
+            found[(hit.source, sentence.start)] = found.get((hit.source, sentence.start), frozenset()) | here
+    return Naming(wanted, found)
 
 
-def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings) -> Answer:
+def naming_the_names_of(question: str, hits: list[Hit], kinds: tuple[str, ...] = ("name", "number")) -> list[Hit]:
+    """hits cut to their sentences that name what the question names of kinds (``naming_of``); all of
+    hits when it names nothing. "Was Rossi reappointed?" is not answered by "The board reappointed Berg"."""
+    return naming_of(question, hits).cut(hits, kinds)
+
+
+def compose_answer(question: str, hits: list[Hit], reader: Reader | None, settings: AnswerSettings,
+                   naming: Naming | None = None) -> Answer:
     """Answer with the reader when its weights are present, else from sentences. A yes-or-no question
     is answered with the sentences that bear on it: an extractive reader can only point at a span (it
     answered "Did the talks fail?" with "talks"), and nothing here can judge whether a sentence says yes."""
     if expected_type(question) == YES_NO:
-        about = naming_the_names_of(question, hits)
+        about = (naming or naming_of(question, hits)).cut(hits, ("name", "number"))
         return answer_from_sentences(question, about, settings, note=YES_NO_LEAD) if about else not_found(question,
                                                                                                          hits)
     if reader is not None and reader.available:

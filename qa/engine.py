@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from qa.answer import Answer, AnswerSettings, compose_answer, naming_the_names_of, not_found, sigmoid
+from qa.answer import Answer, AnswerSettings, compose_answer, naming_of, not_found, sigmoid
 from qa.forms import answer_in_form, best_judged, judged_hits, table_answer
 from qa.judge import SentenceJudge
 from qa.plan import SPAN, YES_NO_FORM, QuestionPlan
@@ -30,30 +30,31 @@ def answer_planned(plan: QuestionPlan, hits: list[Hit], reader: Reader | None, j
     ``following``: ``Retriever.following``, for lists that run on past a passage.
     """
     judging = judge is not None and judge.available
+    naming = naming_of(plan.searched, hits)  # what the question names, and which sentences name it
     # A year or version the question names ("in 2023", "4.2") must be named where the answer is: the
     # documents that give only another year's figure do not answer it. Not so for yes or no: "Will the S2
     # get 2.9.0?" is settled by "The S2 stays on the 1.x line", which names no version asked.
-    dated = naming_the_names_of(plan.searched, hits, kinds=("number",))
+    dated = naming.cut(hits, ("number",))
     if dated is not hits and plan.form != YES_NO_FORM:
         if not dated:
             return not_found(plan.searched, hits)
         hits = dated
-    hits = judged_hits(plan.searched, hits, judge)
+    hits = judged_hits(plan.searched, hits, judge, naming)
     reads = reader is not None and reader.available
     spans_first = plan.form == SPAN or bool(plan.name) or not judging
     if spans_first:
-        answer = compose_answer(plan.searched, hits, reader, settings)
+        answer = compose_answer(plan.searched, hits, reader, settings, naming)
         if not answer.answerable and (cell := table_answer(plan.searched, hits, settings)) is not None:
             return cell  # a table the reader cannot read: the cell under the column the question names
         if answer.answerable or not judging or not hits:
             return answer
-        fallback = answer_in_form(plan, hits, settings, following)
+        fallback = answer_in_form(plan, hits, settings, following, naming)
         strong = sigmoid(best_judged(hits)) >= settings.sentence_fallback_probability
         return fallback if fallback.answerable and strong else answer
-    answer = answer_in_form(plan, hits, settings, following)
+    answer = answer_in_form(plan, hits, settings, following, naming)
     if answer.answerable or not reads:
         return answer
-    read = compose_answer(plan.searched, hits, reader, settings)
+    read = compose_answer(plan.searched, hits, reader, settings, naming)
     return read if read.answerable else replace(answer, hits=read.hits)
 
 

@@ -15,7 +15,7 @@ from index.structure import find_headings, is_list_item, open_headings
 from qa.answer_type import AUXILIARY, WH_WORD
 from qa.answer import (OPENS_WITH_PRONOUN, YES_NO_LEAD, Answer, AnswerSettings, Citation, cite, distinct_sentences,
                        is_question, is_table_row,
-                       naming_the_names_of, not_found, render, sigmoid, title_of)
+                       Naming, naming_of, not_found, render, sigmoid, title_of)
 from qa.describe import role_beside
 from qa.judge import Judged, SentenceJudge
 from qa.plan import DEFINITION, LIST, OUTCOME, REASON, STEPS, YES_NO_FORM, QuestionPlan
@@ -80,14 +80,15 @@ def heading_starts(hit: Hit) -> set[int]:
     return {s.start for s in hit.sentences if any(a <= s.start < b for a, b in spans)}
 
 
-def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None) -> list[Hit]:
+def judged_hits(question: str, hits: list[Hit], judge: SentenceJudge | None, naming: Naming | None = None
+                ) -> list[Hit]:
     """hits with the ``MAX_JUDGED`` best-scored sentences of the first ``JUDGED_HITS`` judged by the
     answer-sentence model, each read under its heading path; hits as they are without the model. When the
-    question names something (a name, a year, a version: ``naming_the_names_of``), the sentences about it
-    in the first ``JUDGED_HITS`` hits that have such sentences come first."""
+    question names something (a name, a year, a version: ``naming``, worked out here when not given), the
+    sentences about it in the first ``JUDGED_HITS`` hits that have such sentences come first."""
     if judge is None or not judge.available or not hits:
         return hits
-    about = naming_the_names_of(question, hits)
+    about = (naming or naming_of(question, hits)).cut(hits)
     preferred = {(h.source, s.start) for h in (about if about is not hits else [])[:JUDGED_HITS] for s in h.sentences}
     found: dict[tuple[str, int, int], tuple[float, Judged]] = {}
     by_source_start = {(h.source, h.start): h for h in hits}
@@ -283,15 +284,17 @@ def _short_of(plan: QuestionPlan, sentence: Sentence) -> tuple[int, int] | None:
 
 
 def answer_in_form(plan: QuestionPlan, hits: list[Hit], settings: AnswerSettings,
-                   following: Callable[[Hit], Hit | None] | None = None) -> Answer:
+                   following: Callable[[Hit], Hit | None] | None = None, naming: Naming | None = None) -> Answer:
     """The sentence answer for plan's form, from judged hits (``judged_hits``); not found when the best
     sentence's answer-sentence probability is under ``settings.sentence_answer_threshold``. ``following``
-    joins a hit with the passage after it (``Retriever.following``), for a list that runs on past it."""
+    joins a hit with the passage after it (``Retriever.following``), for a list that runs on past it;
+    ``naming``: what the question names (``qa.answer.naming_of``), worked out here when not given."""
     question = plan.searched
     # Sentences about what the question names: only those for yes-no ("Was Rossi reappointed?" is not
     # answered by "The board reappointed Berg"; its year or version need not be named: "No, the S2 stays on
     # the 1.x line"), those first for the other forms.
-    about = naming_the_names_of(question, hits, kinds=("name",) if plan.form == YES_NO_FORM else ("name", "number"))
+    naming = naming or naming_of(question, hits)
+    about = naming.cut(hits, ("name",) if plan.form == YES_NO_FORM else ("name", "number"))
     pool = about if plan.form == YES_NO_FORM or any(s.judged is not None for h in about for s in h.sentences) else hits
     if plan.form == DEFINITION and plan.subject:
         about = [replace(h, sentences=tuple(s for s in h.sentences if covers(plan.subject, s.text))) for h in hits]
