@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import re
 
-NUMBER, DATE, NAME, YES_NO, OTHER = "number", "date", "name", "yes-no", "other"
+NUMBER, MONEY, DATE, NAME, YES_NO, OTHER = "number", "money", "date", "name", "yes-no", "other"
 NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without|cannot)\b|n't\b", re.I)  # "didn't", "not"
 
 _NUMBER_QUESTION = re.compile(r"\b(?:how\s+(?:many|much|old|long|far|big|large|tall|often)|what\s+(?:percentage|"
                               r"number|amount|age))\b", re.I)
+# "How much does it cost?", "What's the fee for ...?": a price, not any number ("three months").
+_MONEY_QUESTION = re.compile(r"\bhow\s+much\b.*\b(?:cost|costs|charge|charged|charges|pay|paid|price|priced|fee)\b"
+                             r"|^\s*what(?:'s|\s+is|\s+was|\s+are|\s+were)\s+the\s+"
+                             r"(?:price|cost|fee|fees|charge|rent)\b"
+                             r"|^\s*what\s+(?:does|do|did|will)\s+.+\s+cost\b", re.I)
+_CURRENCY = re.compile(r"[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|cad|aud|dollars?|euros?|pounds?|pence|cents?|yen|yuan|"
+                       r"rupees?|francs?|marks?|pesos?|crowns?|kron(?:a|e|or|er)|lira|shillings?|guilders?|free|"
+                       r"no\s+charge)\b", re.I)
 _DATE_QUESTION = re.compile(r"^\s*(?:when|(?:in\s+|on\s+)?(?:what|which)\s+(?:year|date|day|month|century|decade))\b",
                             re.I)
 _NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
@@ -45,18 +53,23 @@ def plain_question(question: str) -> str:
 
 
 def expected_type(question: str) -> str:
-    """YES_NO for a question that opens with an auxiliary verb ("Did ...?", not "Is it X or Y?"), NUMBER
-    for how many/much/old/long..., DATE for when/what year..., NAME for who/whom, else OTHER.
+    """YES_NO for a question that opens with an auxiliary verb ("Did ...?", not "Is it X or Y?"), MONEY for
+    what something costs, NUMBER for how many/much/old/long..., DATE for when/what year..., NAME for
+    who/whom, else OTHER.
 
     Example:
         >>> [expected_type(q) for q in ("Was Rossi arrested?", "Was Rossi or Bianchi arrested?", "Who won?")]
         ['yes-no', 'other', 'name']
         >>> expected_type("Can you tell me who won?"), expected_type("Do you know when it ended?")
         ('name', 'date')
+        >>> expected_type("How much does a day pass cost?"), expected_type("How much leave do I get?")
+        ('money', 'number')
     """
     question = plain_question(question)
     if _YES_NO_QUESTION.search(question):
         return YES_NO
+    if _MONEY_QUESTION.search(question):
+        return MONEY
     if _NUMBER_QUESTION.search(question):
         return NUMBER
     if _DATE_QUESTION.search(question):
@@ -73,6 +86,8 @@ def matches(kind: str, span: str) -> bool:
         if re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", span):
             return False  # a calendar date is not a count or an age
         return bool(re.search(r"\d", span)) or any(w in _NUMBER_WORDS for w in words)
+    if kind == MONEY:
+        return bool(_CURRENCY.search(span))
     if kind == DATE:
         return bool(re.search(r"\d", span)) or any(w in _MONTHS for w in words)
     if kind == NAME:

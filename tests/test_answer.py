@@ -67,7 +67,11 @@ def test_follow_up_questions_borrow_the_previous_answer():
      ("Is the bridge made of stone or of wood?", "stone", "other", True),  # a span answers that one
      ("Was was the plan of the council?", "a bridge", "other", True),  # a typo, not a yes-or-no question
      ("Can you tell me who built the bridge?", "the city council", "name", True),  # a wh-question, politely
-     ("Did the man who built the bridge leave?", "the city council", "yes-no", True)],
+     ("Did the man who built the bridge leave?", "the city council", "yes-no", True),
+     ("How much does it cost to freeze a membership?", "three months", "money", False),  # a price, not a span
+     ("How much does it cost to freeze a membership?", "GBP 5 per month", "money", True),
+     ("What's the fee for a late return?", "4 euros", "money", True),
+     ("How much leave do I get?", "25 days", "number", True)],
 )
 def test_answer_types(question, span, kind, ok):
     from qa.answer_type import expected_type, matches
