@@ -488,17 +488,21 @@ def answer_with_reader(question: str, hits: list[Hit], reader: Reader, settings:
     # Besides its best span, each passage's best span inside the sentence the answer-sentence model judges
     # best there: the reader may take a neighbour's span ("Customer Success Manager: ..." beside the asked
     # "Account executive: ..."), and the decision below weighs the two by their sentences.
+    # A passage whose best span is of the wrong kind ("three months" for "How much does it cost?") also
+    # offers its next best span, which the decision weighs with the type penalty.
     judged = [_best_judged_in(h, f) for h, f in zip(read, focus)]
     read_spans = reader.read_within([spelled_as_in(question, f.text) for f in focus], focus,
-                                    [[(s.start, s.end)] if s is not None else [] for s in judged])
+                                    [[(s.start, s.end)] if s is not None else [] for s in judged], runner_up=True)
     candidates = [(spans[0], hit) for spans, hit in zip(read_spans, read) if spans[0] is not None]
     if not candidates:
         return not_found(question, hits)
+    kind = expected_type(question)
     asked = set(key_tokens(question))  # a name the question itself names does not answer it ("Joe Biden"
     # for "Who confirmed the call between Putin and Biden?")
-    proposed = candidates + [(span, hit) for spans, hit in zip(read_spans, read) for span in spans[1:]
+    proposed = candidates + [(span, hit) for spans, hit in zip(read_spans, read) for span in spans[1:-1]
                              if span is not None and span != spans[0] and not _names_of(span.text) & asked]
-    kind = expected_type(question)
+    proposed += [(spans[-1], hit) for spans, hit in zip(read_spans, read) if spans[0] is not None
+                 and spans[-1] is not None and not matches(kind, spans[0].text) and matches(kind, spans[-1].text)]
 
     def decision_score(span: Span) -> float:
         return span.margin - (0.0 if matches(kind, span.text) else settings.type_penalty)

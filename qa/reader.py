@@ -290,10 +290,11 @@ class Reader:
         return [spans[0] for spans in self.read_within(question, passages, [[] for _ in passages])]
 
     def read_within(self, question: str | list[str], passages: list[PassageRef],
-                    ranges: list[list[tuple[int, int]]]) -> list[list[Span | None]]:
+                    ranges: list[list[tuple[int, int]]], runner_up: bool = False) -> list[list[Span | None]]:
         """For each passage, its best span and then, for each of its ranges (document offsets, such as a
-        sentence's), the best span inside that range: one reading of the passage serves them all, so their
-        margins compare. ``ranges`` holds one list per passage (empty for none)."""
+        sentence's), the best span inside that range; with runner_up, last, its best span apart from the
+        best (in the same window): one reading of the passage serves them all, so their margins compare.
+        ``ranges`` holds one list per passage (empty for none)."""
         if not passages:
             return []
         import numpy as np
@@ -312,7 +313,8 @@ class Reader:
         logits = [self._logits(model, enc, rows) for rows in batches]
         start_logits = np.concatenate([start for start, _ in logits])
         end_logits = np.concatenate([end for _, end in logits])
-        best: list[list[tuple[float, int, int] | None]] = [[None] * (1 + len(r)) for r in ranges]
+        best: list[list[tuple[float, int, int] | None]] = [[None] * (1 + len(r) + runner_up) for r in ranges]
+        best_tokens: list[tuple[int, int, int] | None] = [None] * len(passages)  # window, first, last token
         null: list[float] = [float("inf")] * len(passages)
         for w, owner in enumerate(owners):
             sequence_ids = enc.sequence_ids(w)
@@ -331,11 +333,23 @@ class Reader:
                 score, i, j = span
                 if best[owner][n] is None or score > best[owner][n][0]:
                     best[owner][n] = (score, int(offsets[i][0]), int(offsets[j][1]))
+                    if n == 0:
+                        best_tokens[owner] = (w, i, j)
+        for owner, found in enumerate(best_tokens):
+            if runner_up and found is not None:
+                w, i, j = found
+                context = [t for t, s in enumerate(enc.sequence_ids(w)) if s == 1]
+                if (span := self._best_span(start_logits[w], end_logits[w], context, (i, j))) is not None:
+                    offsets = enc["offset_mapping"][w].tolist()
+                    best[owner][-1] = (span[0], int(offsets[span[1]][0]), int(offsets[span[2]][1]))
         return [[None if found is None else Span(p.source, p.start + found[1], p.start + found[2],
                                                  p.text[found[1]:found[2]], found[0], null[k])
                  for found in spans] for k, (p, spans) in enumerate(zip(passages, best))]
 
-    def _best_span(self, start_logits, end_logits, context: list[int]) -> tuple[float, int, int] | None:
+    def _best_span(self, start_logits, end_logits, context: list[int],
+                   apart_from: tuple[int, int] | None = None) -> tuple[float, int, int] | None:
+        """The best (score, first token, last token) among context's tokens; with apart_from (tokens), the
+        best span that does not overlap it."""
         import numpy as np
 
         first, last = context[0], context[-1] + 1
@@ -345,6 +359,9 @@ class Reader:
         scores = s[:, None] + e[None, :]
         length = np.arange(n)[None, :] - np.arange(n)[:, None]  # end - start, in tokens
         allowed = (length >= 0) & (length < self.max_answer_tokens)
+        if apart_from is not None:
+            a, b = apart_from[0] - first, apart_from[1] - first
+            allowed &= (np.arange(n)[None, :] < a) | (np.arange(n)[:, None] > b)  # ends before it or starts after
         choice = np.where(allowed, scores - self.length_penalty * length, -np.inf)
         i, j = divmod(int(np.argmax(choice)), n)
         if not np.isfinite(choice[i, j]):

@@ -311,3 +311,13 @@ def test_the_reader_also_answers_from_the_sentence_the_judge_prefers(reader):
     flipped = {k: -v for k, v in judged.items()}  # were the model sure of the other line, its name would answer
     as_flipped = replace(hit, sentences=tuple(replace(s, judged=flipped[s.text]) for s in hit.sentences))
     assert "Pavel Dubek" in answer_with_reader(question, [as_flipped], reader, AnswerSettings()).short_answer
+
+
+def test_a_price_question_is_answered_with_the_price_not_another_figure_of_its_sentence(reader):
+    from qa import AnswerSettings
+    from qa.answer import answer_with_reader
+
+    hit = _lines_hit("terms.txt", "You can freeze a membership for up to three months a year, for a fee of GBP 5 "
+                     "per month.")
+    answer = answer_with_reader("How much does it cost to freeze my membership?", [hit], reader, AnswerSettings())
+    assert "GBP 5" in answer.short_answer

@@ -41,6 +41,17 @@ def test_a_span_is_also_read_inside_a_given_sentence(reader):
     assert reader.read_within("Who?", [passage], [[]]) == [[reader.read("Who?", [passage])[0]]]
 
 
+def test_the_runner_up_span_does_not_overlap_the_best(reader):
+    text = "You can freeze a membership for up to three months a year, for a fee of GBP 5 per month."
+    passage = PassageRef("terms.txt", 40, text)
+    best, runner_up = reader.read_within("How much does it cost to freeze a membership?", [passage], [[]],
+                                         runner_up=True)[0]
+    assert best == reader.read("How much does it cost to freeze a membership?", [passage])[0]
+    assert runner_up is not None and runner_up.score <= best.score
+    assert runner_up.end <= best.start or runner_up.start >= best.end
+    assert text[runner_up.start - 40 : runner_up.end - 40] == runner_up.text
+
+
 def test_null_score_wins_on_an_unrelated_passage(reader):
     passage = PassageRef("x.txt", 0, "The harbour of Valparaiso was rebuilt in 1906 by engineer Ana Rojas.")
     answerable = reader.read("Who rebuilt the harbour?", [passage])[0]
