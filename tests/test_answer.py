@@ -317,7 +317,10 @@ def test_a_price_question_is_answered_with_the_price_not_another_figure_of_its_s
     from qa import AnswerSettings
     from qa.answer import answer_with_reader
 
+    from dataclasses import replace
+
     hit = _lines_hit("terms.txt", "You can freeze a membership for up to three months a year, for a fee of GBP 5 "
                      "per month.")
+    hit = replace(hit, sentences=tuple(replace(s, judged=2.0) for s in hit.sentences))  # as the model judges it
     answer = answer_with_reader("How much does it cost to freeze my membership?", [hit], reader, AnswerSettings())
     assert "GBP 5" in answer.short_answer
