@@ -204,6 +204,9 @@ def _mentions(answer_keys: set[str], sentence: Sentence) -> bool:
     return found == len(answer_keys) if len(answer_keys) <= 3 else found * 2 >= len(answer_keys)
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def _corroborations(short: str, evidence: Sentence, source: str, hits: list[Hit],
                     settings: AnswerSettings) -> list[Citation]:
     """The best sentence of each other document that names the answer (spelling-tolerant), up to
@@ -212,13 +215,14 @@ def _corroborations(short: str, evidence: Sentence, source: str, hits: list[Hit]
     also cover ``CORROBORATION_COVERAGE`` of the question's words that the evidence covers ("two former
     chiefs" does not corroborate "two" for "how many were arrested?")."""
     answer_keys = _name_keys(short)
+    figures = _FIGURE.findall(short)  # "GBP 5 per month" is named by a sentence with 5, not by any with GBP
     floor = 0.0 if _is_name(short) else CORROBORATION_COVERAGE * evidence.overlap
     found: list[Citation] = []
     for hit in hits:
         if len(found) + 1 >= settings.max_evidence or hit.source in {source, *(c.source for c in found)}:
             continue
         naming = [s for s in hit.sentences if s.similarity >= settings.min_similarity and _mentions(answer_keys, s)
-                  and s.overlap >= floor]
+                  and s.overlap >= floor and all(f in _FIGURE.findall(s.text) for f in figures)]
         if naming:
             found.append(cite(max(naming, key=lambda s: s.score), hit.source))
     return found

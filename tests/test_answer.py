@@ -171,6 +171,11 @@ def test_a_common_word_answer_is_corroborated_only_by_sentences_about_the_questi
     named = _corroborations("Anna Rossi", evidence.sentences[0], "gazette.txt",
                             [_hit("almanac.txt", "Anna Rossi now lives in Paris.", 0.1)], AnswerSettings())
     assert [c.source for c in named] == ["almanac.txt"]  # a name corroborates wherever it is named
+    fee = _hit("terms.txt", "Freezing costs GBP 5 per month.", 0.8)
+    priced = _corroborations("GBP 5 per month", fee.sentences[0], "terms.txt",
+                             [_hit("prices.txt", "Parties cost GBP 180 per group.", 0.8),
+                              _hit("faq.txt", "A frozen membership costs GBP 5 per month.", 0.8)], AnswerSettings())
+    assert [c.source for c in priced] == ["faq.txt"]  # a figure is corroborated by its number, not its currency
 
 
 @pytest.mark.parametrize(("text", "expected"), [("Alexander Feduto and the lawyer Yuri Senkowitsch", True),
