@@ -180,3 +180,18 @@ def test_a_sentence_that_goes_on_a_list_item_is_quoted_with_the_item():
     assert [c.quote for c in answer.citations][:2] == ["- USB drives are blocked on office PCs.",
                                                        "Ask IT for an exception if you must flash firmware by USB."]
     assert all(text[c.start:c.end] == c.quote for c in answer.citations)
+
+
+def test_a_yes_no_question_is_settled_by_a_sentence_that_names_no_version(tmp_path):
+    """"Will the S2 get 3.2?" is answered by "S2 lamps stay on the 1.x line", which names no 3.2; a span
+    question about 3.2 still needs 3.2 named."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lumo-firmware.md").write_text(
+        "# Lumo lamp firmware\n\n## Version 3.2\n\n- Adds a sunrise alarm.\n- Fixes flicker when dimmed below 5%.\n\n"
+        "## Compatibility\n\n- Lumo S2 lamps stay on the 1.x firmware line and do not receive these updates.\n",
+        encoding="utf-8")
+    assistant = Assistant.open(docs, index_dir=tmp_path / "idx")
+    answer = assistant.ask("Will Lumo S2 lamps get firmware 3.2?")
+    assert answer.answerable and "stay on the 1.x firmware line" in _quotes(answer)
+    assert not assistant.ask("How much did firmware 3.7 cost?").answerable
