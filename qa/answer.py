@@ -641,7 +641,7 @@ def naming_of(question: str, hits: list[Hit]) -> Naming:
     sentence names what the heading path of its passage names (or its document's name), and what a
     heading line above it in the passage names; a sentence that opens with a pronoun names what the
     sentence before it names ("The bridge over the Vltava opened in 1841. It was built of stone.")."""
-    names = set(key_tokens(" ".join(w for w in re.findall(r"\w+", question)[1:] if w[0].isupper())))
+    names = _names_of(" ".join(re.findall(r"\w+", question)[1:]))
     numbers = _numbers(question)
     wanted = frozenset(kind for kind, asked in (("name", names), ("number", numbers)) if asked)
     if not wanted:
